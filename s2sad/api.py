@@ -1,0 +1,163 @@
+"""Public API: grad, value_and_grad, show.
+
+`grad(f)` transforms once per (function, wrt, jit) and argument types, and compiles the
+generated function with Numba; later calls with the same argument types only pay the call.
+"""
+import functools
+import math
+
+import numba
+import numpy as np
+
+from . import runtime
+from .errors import NonDifferentiableError, S2SADError
+from .parsing import python_function
+from .transform import derive, normalise_wrt
+from .types import FLOAT, INT, Array, type_of_value, TupleType
+
+
+class CompilationError(S2SADError):
+    """Numba could not compile the generated code."""
+
+
+class Specialization:
+    """The generated derivative for one signature of argument types, ready to call."""
+
+    def __init__(self, derivative, jit):
+        self.derivative = derivative
+        self.source = derivative.source
+        namespace = dict(python_function(derivative.func).__globals__)
+        namespace.update(runtime.COMPILED if jit else runtime.PYTHON)
+        namespace.setdefault("np", np)
+        namespace.setdefault("math", math)
+        code = compile(self.source, f"<s2sad: {derivative.name}>", "exec")
+        exec(code, namespace)
+        self.python = namespace[derivative.name]
+        self.func = numba.njit(self.python) if jit else self.python
+        self.jit = jit
+        self.tapes = [np.empty(1024, dtype={"float": np.float64, "int": np.int64, "branch": np.bool_}[t])
+                      for t in derivative.tapes]
+
+    def __call__(self, args, seed=1.0):
+        d = self.derivative
+        position = {p: i for i, p in enumerate(d.params)}
+        buffers = [np.zeros_like(args[position[w]]) for w in d.wrt_arrays]
+        try:
+            out = self.func(*args, seed, *buffers, *self.tapes)
+        except numba.core.errors.TypingError as exc:
+            raise CompilationError(
+                f"Numba could not compile the derivative of {d.func.__name__}:\n{exc}\n"
+                "Try jit=False to run the same code in Python, and s2sad.show(...) to read it.") from None
+        n = len(d.wrt)
+        value, grads, tapes = out[0], out[1:1 + n], out[1 + n:]
+        self.tapes = list(tapes)
+        return value, tuple(grads)
+
+
+class GradientFunction:
+    """The callable returned by `grad` and `value_and_grad`."""
+
+    def __init__(self, func, wrt, jit, with_value):
+        self.func = func
+        self.wrt, self.many = normalise_wrt(func, wrt)
+        self.jit = jit
+        self.with_value = with_value
+        self.specializations = {}
+        self._last = None
+        functools.update_wrapper(self, python_function(func))
+        self.__s2sad_primal__ = func
+
+    def specialize(self, args):
+        params = list(python_function(self.func).__code__.co_varnames[:len(args)])
+        key = tuple(type_of_value(a) for a in args)
+        spec = self.specializations.get(key)
+        if spec is None:
+            arg_types = dict(zip(params, key))
+            spec = Specialization(derive(self.func, self.wrt, arg_types), self.jit)
+            self.specializations[key] = spec
+        self._last = spec
+        return spec
+
+    def __call__(self, *args):
+        nparams = python_function(self.func).__code__.co_argcount
+        if len(args) != nparams:
+            raise S2SADError(f"{self.__name__} takes {nparams} argument(s), got {len(args)}")
+        spec = self.specialize(args)
+        value, grads = spec(args)
+        if not isinstance(value, (float, int, np.floating, np.integer, np.bool_, bool)):
+            raise NonDifferentiableError(f"grad needs a scalar result, but {self.__name__} returned "
+                                         f"{type(value).__name__}")
+        grads = tuple(_as_result(g, a) for g, a in zip(grads, self._wrt_args(args)))
+        grad = grads if self.many else grads[0]
+        return (float(value), grad) if self.with_value else grad
+
+    def _wrt_args(self, args):
+        params = python_function(self.func).__code__.co_varnames[:len(args)]
+        position = {p: i for i, p in enumerate(params)}
+        return [args[position[w]] for w in self.wrt]
+
+    @property
+    def source(self):
+        """Source of the generated derivative (for the last argument types used, or guessed ones)."""
+        if self._last is None:
+            return derive(self.func, self.wrt, guess_types(self.func)).source
+        return self._last.source
+
+
+def _as_result(gradient, arg):
+    if isinstance(arg, np.ndarray):
+        return gradient
+    return float(gradient)
+
+
+def guess_types(func):
+    """Plausible argument types read off the function's body, for `show` before any call."""
+    import gast
+    from .parsing import parse_function
+    fdef, _ = parse_function(func)
+    params = [a.id for a in fdef.args.args]
+    guessed = {p: FLOAT for p in params}
+    for node in gast.walk(fdef):
+        if isinstance(node, gast.Subscript) and isinstance(node.value, gast.Name) and node.value.id in guessed:
+            ndim = len(node.slice.elts) if isinstance(node.slice, gast.Tuple) else 1
+            old = guessed[node.value.id]
+            guessed[node.value.id] = Array(max(ndim, old.ndim if isinstance(old, Array) else 0), "f")
+        if isinstance(node, gast.Attribute) and isinstance(node.value, gast.Name) and \
+                node.value.id in guessed and node.attr in ("shape", "size") and \
+                not isinstance(guessed[node.value.id], Array):
+            guessed[node.value.id] = Array(1, "f")
+        if isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and node.func.id in ("range", "len"):
+            for a in gast.walk(gast.Tuple(elts=node.args, ctx=gast.Load())):
+                if isinstance(a, gast.Name) and a.id in guessed and guessed[a.id] == FLOAT \
+                        and node.func.id == "range":
+                    guessed[a.id] = INT
+    return guessed
+
+
+def _decorator(with_value):
+    def make(f=None, wrt=0, jit=True):
+        if f is None:
+            return lambda g: GradientFunction(g, wrt, jit, with_value)
+        return GradientFunction(f, wrt, jit, with_value)
+    return make
+
+
+grad = _decorator(False)
+grad.__doc__ = """Gradient of a scalar function: `grad(f, wrt=0, jit=True)` or `@grad`.
+
+`wrt` is a parameter position or name, or a tuple of them (then a tuple of gradients is
+returned). Array arguments get array gradients of the same shape, floats get floats."""
+value_and_grad = _decorator(True)
+value_and_grad.__doc__ = "Like `grad`, but returns `(value, gradient)`."
+
+
+def show(f, wrt=0, *args):
+    """Print the generated derivative of `f` (for example arguments `args`, if given)."""
+    g = f if isinstance(f, GradientFunction) else GradientFunction(f, wrt, True, False)
+    if args:
+        text = derive(g.func, g.wrt, dict(zip(python_function(g.func).__code__.co_varnames,
+                                                (type_of_value(a) for a in args)))).source
+    else:
+        text = g.source
+    print(text)
+    return text

@@ -1,0 +1,98 @@
+"""Fresh, readable names that never collide with the user's."""
+import re
+
+import gast
+
+_OP_WORDS = {
+    gast.Add: "plus", gast.Sub: "minus", gast.Mult: "times", gast.Div: "over",
+    gast.Pow: "pow", gast.Mod: "mod", gast.FloorDiv: "floordiv", gast.MatMult: "matmul",
+}
+MAX_NAME = 22
+
+
+def op_word(op):
+    return _OP_WORDS.get(type(op), "op")
+
+
+def all_names(tree):
+    return {n.id for n in gast.walk(tree) if isinstance(n, gast.Name)} | {
+        a.id for n in gast.walk(tree) if isinstance(n, gast.arguments) for a in n.args}
+
+
+class Namer:
+    """Hands out identifiers that are unique within one generated function."""
+
+    def __init__(self, taken=()):
+        self.taken = set(taken)
+
+    def reserve(self, name):
+        self.taken.add(name)
+
+    def fresh(self, stem):
+        stem = re.sub(r"\W", "_", stem).strip("_") or "tmp"
+        if stem[0].isdigit():
+            stem = "v" + stem
+        if stem not in self.taken:
+            self.taken.add(stem)
+            return stem
+        k = 2
+        while f"{stem}_{k}" in self.taken:
+            k += 1
+        name = f"{stem}_{k}"
+        self.taken.add(name)
+        return name
+
+
+def describe(expr):
+    """A short identifier-ish description of a simple expression, or None."""
+    if isinstance(expr, gast.Name):
+        return expr.id
+    if isinstance(expr, gast.Constant):
+        v = expr.value
+        if isinstance(v, bool):
+            return str(v).lower()
+        if isinstance(v, int):
+            return str(v) if v >= 0 else f"neg{-v}"
+        if isinstance(v, float) and v == int(v) and abs(v) < 1e6:
+            return str(int(v)) if v >= 0 else f"neg{int(-v)}"
+        return None
+    if isinstance(expr, gast.Attribute):
+        inner = describe(expr.value)
+        return f"{inner}_{expr.attr}" if inner else expr.attr
+    return None
+
+
+def name_for(expr):
+    """Stem for a temporary holding `expr` (already in three-address form), or None."""
+    if isinstance(expr, gast.BinOp):
+        left, right = describe(expr.left), describe(expr.right)
+        if left and right:
+            return f"{left}_{op_word(expr.op)}_{right}"
+    elif isinstance(expr, gast.UnaryOp) and isinstance(expr.op, gast.USub):
+        inner = describe(expr.operand)
+        return f"neg_{inner}" if inner else None
+    elif isinstance(expr, gast.Subscript):
+        base = describe(expr.value)
+        index = expr.slice
+        parts = index.elts if isinstance(index, gast.Tuple) else [index]
+        names = [describe(p) for p in parts]
+        if base and all(names):
+            return "_".join([base] + names)
+    elif isinstance(expr, gast.Call):
+        fname = describe(expr.func)
+        if fname:
+            fname = fname.split("_")[-1]
+            args = [describe(a) for a in expr.args]
+            if all(args) and args:
+                return "_".join([fname] + args)
+            return fname
+    elif isinstance(expr, gast.Attribute):
+        return describe(expr)
+    return None
+
+
+def temp_stem(expr, fallback):
+    stem = name_for(expr)
+    if stem is None or len(stem) > MAX_NAME:
+        return fallback
+    return stem

@@ -1,0 +1,58 @@
+"""Normalisation before AD: one lowering per module, applied in this order.
+
+1. `augassign`: `x op= e` becomes `x = x op e` (subscript `+=`/`-=` stay: they have a cheap adjoint).
+2. `unpack`: tuple unpacking and chained assignment become single assignments.
+3. `ifexp`: conditional expressions become `if` statements.
+4. `anf`: three-address form: every simple statement applies one operation to atoms.
+
+Every statement keeps an integer `s2sad_origin` attribute: the index of the user's
+statement it came from (see `Origins`), so generated code can cite primal lines.
+"""
+import copy
+
+import gast
+
+from .anf import to_anf
+from .augassign import lower_augassign
+from .ifexp import lower_ifexp
+from .unpack import lower_unpacking
+
+ORIGIN = "s2sad_origin"
+
+
+class Origins:
+    """The user's simple statements, by index, as they were before normalisation."""
+
+    def __init__(self):
+        self.statements = []
+
+    def tag(self, body):
+        for stmt in body:
+            setattr(stmt, ORIGIN, len(self.statements))
+            self.statements.append(copy.deepcopy(stmt))
+            for field in ("body", "orelse"):
+                self.tag(getattr(stmt, field, []) or [])
+
+    def __getitem__(self, index):
+        return self.statements[index]
+
+
+def origin_of(stmt):
+    return getattr(stmt, ORIGIN, None)
+
+
+def copy_origin(source, *targets):
+    for target in targets:
+        setattr(target, ORIGIN, getattr(source, ORIGIN, None))
+    return targets[0] if len(targets) == 1 else targets
+
+
+def normalize(fdef, location, namer, resolver):
+    """Run all lowerings on `fdef` in place; returns the Origins table."""
+    origins = Origins()
+    origins.tag(fdef.body)
+    fdef.body = lower_augassign(fdef.body)
+    fdef.body = lower_unpacking(fdef.body, namer, location)
+    fdef.body = lower_ifexp(fdef.body, namer)
+    fdef.body = to_anf(fdef.body, namer, location, resolver)
+    return origins

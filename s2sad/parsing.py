@@ -1,0 +1,78 @@
+"""Front end: from a Python function object to a gast FunctionDef.
+
+Takes a plain function (or a Numba dispatcher, via its ``py_func``) and guarantees:
+the returned tree is the function's own ``FunctionDef`` (decorators removed),
+every node carries ``lineno`` relative to the *file*, and ``Location`` knows the file
+name so that later passes can report ``file:line``.
+"""
+import inspect
+import textwrap
+
+import gast
+
+from .errors import SourceUnavailableError, UnsupportedError
+
+
+def python_function(func):
+    """The plain Python function behind `func` (unwraps Numba dispatchers and s2sad wrappers)."""
+    seen = set()
+    while id(func) not in seen:
+        seen.add(id(func))
+        if hasattr(func, "py_func"):          # numba.njit dispatcher
+            func = func.py_func
+        elif hasattr(func, "__s2sad_primal__"):
+            func = func.__s2sad_primal__
+        else:
+            break
+    if not inspect.isfunction(func):
+        raise UnsupportedError(f"expected a Python function, got {type(func).__name__}",
+                               construct="call target")
+    return func
+
+
+class Location:
+    """Maps nodes of the parsed tree back to the user's file and line."""
+
+    def __init__(self, filename, first_line, source_lines):
+        self.filename = filename
+        self.first_line = first_line
+        self.source_lines = source_lines  # dedented source of the function, one entry per line
+
+    def line_of(self, node):
+        return getattr(node, "lineno", None)
+
+    def text_of_line(self, lineno):
+        index = lineno - self.first_line
+        if 0 <= index < len(self.source_lines):
+            return self.source_lines[index].strip()
+        return ""
+
+    def unsupported(self, node, construct, message):
+        return UnsupportedError(message, self.filename, self.line_of(node), construct)
+
+
+def parse_function(func):
+    """Parse `func`; returns (FunctionDef node, Location)."""
+    func = python_function(func)
+    try:
+        lines, first_line = inspect.getsourcelines(func)
+    except (OSError, TypeError) as exc:
+        raise SourceUnavailableError(
+            f"cannot read the source of {func.__qualname__!r} ({exc}). s2sad transforms source "
+            "code, so the function must live in a file (a module, a script, or a Jupyter cell); "
+            "functions typed into the plain interactive interpreter have no retrievable source."
+        ) from None
+    source = textwrap.dedent("".join(lines))
+    filename = inspect.getsourcefile(func) or "<unknown>"
+    try:
+        module = gast.parse(source)
+    except SyntaxError as exc:  # e.g. a lambda inside a larger expression
+        raise UnsupportedError(f"could not parse the function's source: {exc.msg}",
+                               filename, first_line, "source") from None
+    node = module.body[0]
+    if not isinstance(node, gast.FunctionDef):
+        raise UnsupportedError("only functions defined with `def` can be differentiated",
+                               filename, first_line, type(node).__name__)
+    node.decorator_list = []
+    gast.increment_lineno(module, first_line - 1)
+    return node, Location(filename, first_line, source.splitlines())

@@ -1,0 +1,686 @@
+"""Reverse-mode transform: one function holding a forward sweep and a reverse sweep.
+
+Takes the three-address body (see `normalize.anf`), inferred types and activity; returns
+the statements of the forward sweep, the reverse sweep, and what the tapes need.
+
+The reverse sweep has explicit control flow: a `for` loop runs backwards over the same
+indices, a `while` loop runs its recorded trip count, an `if` replays its recorded branch.
+Values are made available to the reverse sweep by three means, cheapest first:
+
+* *still there*: a value assigned once and never overwritten (parameters, names assigned
+  once outside loops, the loop variable of an enclosing loop replayed by the reverse loop);
+* *recomputed*: within a block of straight-line code the reverse sweep recomputes the
+  intermediate values its adjoints need from the values the block started with;
+* *saved*: a value the block starts with that may be overwritten later (a loop-carried
+  scalar) is saved when the block starts, on a tape inside loops, in a named local
+  outside them; an element read from an array that is written somewhere is saved when read.
+
+So a loop body that only reads its arrays (a Rosenbrock sum) needs no tape at all, and an
+ODE step `x = x + dt * f(x)` saves exactly its state per step.
+"""
+import copy
+from collections import namedtuple
+
+import gast
+
+from . import rules
+from .anf_info import is_simple, read_names, stored_array, target_name, walk_statements
+from .codegen import comment, name, src, stmt, stmts
+from .normalize import origin_of
+from .simplify import simplify
+from .subset import step_value
+from .types import BOOL, FLOAT, INT, Array
+
+ENTRY = -1                      # version of a name as it was when the block started
+Ctx = namedtuple("Ctx", "in_loop loop_vars")
+TAPES = ("float", "int", "branch")
+Op = namedtuple("Op", "kind var expr index origin")
+#   kind: "add"  var_adj += expr            "set"   var_adj = expr
+#         "zero" var_adj = 0.0              "array_add"  var_adj[index] += expr
+#         "array_zero" var_adj[index] = 0.0
+
+
+class Counts(dict):
+    """Pushes per tape made by one execution of a piece of code (outside inner loops)."""
+
+    def plus(self, other):
+        out = Counts(self)
+        for k, v in other.items():
+            out[k] = out.get(k, 0) + v
+        return out
+
+    def max(self, other):
+        out = Counts(self)
+        for k, v in other.items():
+            out[k] = max(out.get(k, 0), v)
+        return out
+
+
+class ReverseTransform:
+    def __init__(self, fdef, origins, types, activity, resolver, namer, location, wrt):
+        self.fdef = fdef
+        self.origins = origins
+        self.types = types
+        self.active = activity.active
+        self.resolver = resolver
+        self.namer = namer
+        self.location = location
+        self.wrt = wrt
+        self.params = [a.id for a in fdef.args.args]
+        self.locals = set(types) | set(self.params)
+        self.tapes_used = set()
+        self.adj_names = {}
+        self._index_statements()
+
+    # ------------------------------------------------------------------ analysis
+    def _index_statements(self):
+        self.position = {}
+        self.defs = {}           # name -> [(position, in_loop)]
+        self.uses = {}           # name -> [position]
+        self.stored = set()      # arrays written element-wise somewhere
+        self.origin_size = {}    # origin -> number of simple ANF statements
+        self.compound_origins = set()
+        self.block_of = {}       # id(stmt) -> block id
+        for p in self.params:
+            self.defs[p] = [(-1, False)]
+        for pos, (node, in_loop) in enumerate(walk_statements(self.fdef.body)):
+            self.position[id(node)] = pos
+            origin = origin_of(node)
+            if is_simple(node):
+                self.origin_size[origin] = self.origin_size.get(origin, 0) + 1
+                for n in read_names(node, self.locals):
+                    self.uses.setdefault(n, []).append(pos)
+                t = target_name(node)
+                if t:
+                    self.defs.setdefault(t, []).append((pos, in_loop))
+                if stored_array(node):
+                    self.stored.add(stored_array(node))
+            else:
+                self.compound_origins.add(origin)
+                if isinstance(node, gast.For):
+                    self.defs.setdefault(node.target.id, []).append((pos, True))
+                for n in self._names(getattr(node, "test", None) or getattr(node, "iter", None)):
+                    self.uses.setdefault(n, []).append(pos)
+        self.stable = {n for n, ds in self.defs.items() if len(ds) == 1 and not ds[0][1]}
+        self._find_block_locals()
+
+    def _names(self, node):
+        if node is None:
+            return []
+        return [n.id for n in gast.walk(node) if isinstance(n, gast.Name) and n.id in self.locals]
+
+    def _find_block_locals(self):
+        """Names assigned once and read only later in the same straight-line block."""
+        self.block_local = set()
+        blocks = []
+
+        def collect(body):
+            run = []
+            for node in body:
+                if is_simple(node):
+                    run.append(node)
+                    continue
+                if run:
+                    blocks.append(run)
+                run = []
+                for field in ("body", "orelse"):
+                    collect(getattr(node, field, []) or [])
+            if run:
+                blocks.append(run)
+        collect(self.fdef.body)
+        for block in blocks:
+            first_def, reads = {}, {}
+            for j, node in enumerate(block):
+                for n in read_names(node, self.locals):
+                    reads.setdefault(n, []).append(j)
+                t = target_name(node)
+                if t and t not in first_def:
+                    first_def[t] = j
+            for n, j in first_def.items():
+                if (n not in self.params and len(self.defs.get(n, [])) == 1
+                        and len(self.uses.get(n, [])) == len(reads.get(n, []))
+                        and all(r > j for r in reads.get(n, []))):
+                    self.block_local.add(n)
+
+    def adj(self, n):
+        if n not in self.adj_names:
+            self.adj_names[n] = self.namer.fresh(f"{n}_adj")
+        return self.adj_names[n]
+
+    def is_scalar(self, n):
+        return self.types.get(n) in (FLOAT, INT, BOOL)
+
+    def defined_from(self, n, pos):
+        """Is `n` assigned at or after program position `pos`?"""
+        return any(p >= pos for p, _ in self.defs.get(n, []))
+
+    def available(self, n, ctx, pos):
+        """Does `n` still hold, in the reverse sweep, the value it had at `pos`?"""
+        if n in self.stable or n in ctx.loop_vars:
+            return True
+        return not ctx.in_loop and not self.defined_from(n, pos)
+
+    def unsupported(self, node, construct, message):
+        return self.location.unsupported(node, construct, message)
+
+    def origin_node(self, node):
+        origin = origin_of(node)
+        return self.origins[origin] if origin is not None else node
+
+    # ------------------------------------------------------------------ driver
+    def run(self):
+        """Returns (forward statements, reverse statements, top-level Counts)."""
+        forward, reverse, counts = self.body(self.fdef.body, Ctx(False, frozenset()))
+        return forward, reverse, counts
+
+    def body(self, nodes, ctx):
+        forward, reverse, counts = [], [], Counts()
+        run = []
+
+        def flush():
+            if run:
+                f, r, c = self.block(list(run), ctx)
+                forward.extend(f)
+                reverse[:0] = r
+                counts.update(counts.plus(c))
+                run.clear()
+        for node in nodes:
+            if is_simple(node):
+                run.append(node)
+                continue
+            flush()
+            if isinstance(node, gast.If):
+                f, r, c = self.if_unit(node, ctx)
+            elif isinstance(node, gast.For):
+                f, r, c = self.for_unit(node, ctx)
+            elif isinstance(node, gast.While):
+                f, r, c = self.while_unit(node, ctx)
+            else:
+                raise self.unsupported(node, type(node).__name__, "statement not supported")
+            forward.extend(f)
+            reverse[:0] = r
+            counts = counts.plus(c)
+        flush()
+        return forward, reverse, counts
+
+    # ------------------------------------------------------------------ tapes
+    def push(self, tape, value_src):
+        self.tapes_used.add(tape)
+        return stmts(f"{tape}_tape[{tape}_top] = {value_src}\n{tape}_top += 1")
+
+    def pop(self, tape, target):
+        self.tapes_used.add(tape)
+        return stmts(f"{tape}_top -= 1\n{target} = {tape}_tape[{tape}_top]")
+
+    def reserve(self, counts, multiplier=None):
+        out = []
+        for tape in TAPES:
+            k = counts.get(tape, 0)
+            if k:
+                extra = f"{k}" if multiplier is None else (
+                    f"({multiplier})" if k == 1 else f"{k} * ({multiplier})")
+                needed = src(simplify(stmt(f"{tape}_top + {extra}").value))
+                out.extend(stmts(f"{tape}_tape = reserve({tape}_tape, {needed})"))
+        return out
+
+    def tape_of(self, n):
+        t = self.types.get(n)
+        if t == FLOAT:
+            return "float"
+        if t in (INT, BOOL):
+            return "int"
+        return None
+
+    # ------------------------------------------------------------------ control flow
+    def if_unit(self, node, ctx):
+        fb, rb, cb = self.body(node.body, ctx)
+        fo, ro, co = self.body(node.orelse, ctx)
+        counts = cb.max(co)
+        if not rb and not ro:
+            return [gast.If(test=node.test, body=fb or [gast.Pass()], orelse=fo)], [], counts
+        line = node.lineno
+        if ctx.in_loop:
+            taken, not_taken = self.push("branch", "True"), self.push("branch", "False")
+            fwd = gast.If(test=node.test, body=taken + fb, orelse=not_taken + fo)
+            decision = gast.Subscript(value=name("branch_tape"), slice=name("branch_top"), ctx=gast.Load())
+            rev = stmts("branch_top -= 1")
+            counts = counts.plus(Counts(branch=1))
+        else:
+            flag = self.namer.fresh(f"took_if_line{line}")
+            fwd = gast.If(test=node.test, body=stmts(f"{flag} = True") + fb,
+                          orelse=stmts(f"{flag} = False") + fo)
+            decision, rev = name(flag), []
+        header = comment(f"replay `if` of line {line}: {self.location.text_of_line(line)}")
+        if rb:
+            rev.append(gast.If(test=decision, body=rb, orelse=ro))
+        else:
+            rev.append(gast.If(test=gast.UnaryOp(op=gast.Not(), operand=decision), body=ro, orelse=[]))
+        return [fwd], [header] + rev, counts
+
+    def for_unit(self, node, ctx):
+        i = node.target.id
+        inner = Ctx(True, ctx.loop_vars | {i})
+        fb, rb, cb = self.body(node.body, inner)
+        loop = gast.For(target=node.target, iter=node.iter, body=fb or [gast.Pass()], orelse=[],
+                        type_comment=None)
+        if not rb:
+            return [loop], [], Counts()
+        args = list(node.iter.args)
+        step = step_value(args[2]) if len(args) == 3 else 1
+        start, stop = (args[0], args[1]) if len(args) >= 2 else (gast.Constant(value=0, kind=None), args[0])
+        pos = self.position[id(node)]
+        forward, restore, counts = [], [], Counts()
+        bounds = []
+        for label, bound in (("start", start), ("stop", stop)):
+            if all(self.available(n, ctx, pos) for n in self._names(bound)):
+                bounds.append(src(bound))
+                continue
+            saved = self.namer.fresh(f"{i}_{label}")
+            if ctx.in_loop:
+                forward += self.push("int", src(bound))
+                restore[:0] = self.pop("int", saved)
+                counts = counts.plus(Counts(int=1))
+            else:
+                forward += stmts(f"{saved} = {src(bound)}")
+            bounds.append(saved)
+        lo, hi = bounds
+        if step > 0:
+            trips = f"{hi} - {lo}"
+            first = f"{hi} - 1" if step == 1 else f"{lo} + ({hi} - {lo} - 1) // {step} * {step}"
+            reverse_range = f"range({first}, {lo} - 1, {-step})"
+        else:
+            trips = f"{lo} - {hi}"
+            first = f"{hi} + 1" if step == -1 else f"{lo} - ({lo} - {hi} - 1) // {-step} * {-step}"
+            reverse_range = f"range({first}, {lo} + 1, {-step})"
+        forward += self.reserve(cb, multiplier=trips)
+        forward.append(loop)
+        reverse_iter = simplify(stmt(f"for _ in {reverse_range}: pass").iter)
+        line = node.lineno
+        reverse = [comment(f"loop of line {line} backwards: {self.location.text_of_line(line)}")] + restore
+        reverse.append(gast.For(target=copy.deepcopy(node.target), iter=reverse_iter, body=rb,
+                                orelse=[], type_comment=None))
+        return forward, reverse, counts
+
+    def while_unit(self, node, ctx):
+        fb, rb, cb = self.body(node.body, Ctx(True, ctx.loop_vars))
+        if not rb:
+            return [gast.While(test=node.test, body=fb or [gast.Pass()], orelse=[])], [], Counts()
+        line = node.lineno
+        trips = self.namer.fresh("n_iterations")
+        body = self.reserve(cb) + stmts(f"{trips} += 1") + fb
+        forward = stmts(f"{trips} = 0") + [gast.While(test=node.test, body=body, orelse=[])]
+        reverse = [comment(f"`while` of line {line}, backwards: {self.location.text_of_line(line)}")]
+        counts = Counts()
+        if ctx.in_loop:
+            forward += self.push("int", trips)
+            reverse += self.pop("int", trips)
+            counts = Counts(int=1)
+        reverse.append(gast.For(target=gast.Name(id="_", ctx=gast.Store(), annotation=None, type_comment=None),
+                                iter=stmt(f"range({trips})").value, body=rb, orelse=[], type_comment=None))
+        return forward, reverse, counts
+
+    # ------------------------------------------------------------------ blocks
+    def block(self, nodes, ctx):
+        return BlockPlan(self, nodes, ctx).emit()
+
+
+class BlockPlan:
+    """Forward and reverse code of one straight-line block."""
+
+    def __init__(self, tr, nodes, ctx):
+        self.tr, self.nodes, self.ctx = tr, nodes, ctx
+        self.start = tr.position[id(nodes[0])]
+        self._reaching_definitions()
+        self.ops = self._adjoint_ops()
+        self._slice()
+
+    # -- which definition each read sees
+    def _reaching_definitions(self):
+        self.reaching = []
+        current = {}
+        for node in self.nodes:
+            self.reaching.append({n: current.get(n, ENTRY) for n in read_names(node, self.tr.locals)})
+            t = target_name(node)
+            if t:
+                current[t] = len(self.reaching) - 1
+
+    def versioned(self, n, j):
+        """A Name node for local `n` as read by statement j (or its result when n is its target)."""
+        node = name(n)
+        node.version = self.reaching[j].get(n, ENTRY)
+        return node
+
+    def atom_at(self, atom, j):
+        if isinstance(atom, gast.Name) and atom.id in self.tr.locals:
+            return self.versioned(atom.id, j)
+        return copy.deepcopy(atom)
+
+    def index_at(self, subscript, j):
+        index = copy.deepcopy(subscript.slice)
+        for n in gast.walk(index):
+            if isinstance(n, gast.Name) and n.id in self.tr.locals:
+                n.version = self.reaching[j].get(n.id, ENTRY)
+        return index
+
+    # -- the adjoint of every statement, in reverse order
+    def _adjoint_ops(self):
+        tr = self.tr
+        ops = []
+        self.received = set()        # block-local names whose adjoint has a value
+        for j in reversed(range(len(self.nodes))):
+            node = self.nodes[j]
+            origin = origin_of(node)
+            t = target_name(node)
+            if isinstance(node, gast.Return):
+                ops += self._seed(node, j, origin)
+            elif t is not None:
+                if t in tr.active and (t not in tr.block_local or t in self.received):
+                    ops += self._assignment(node, t, j, origin)
+            else:
+                array = stored_array(node)
+                if array in tr.active:
+                    ops += self._store(node, array, j, origin)
+        return ops
+
+    def _contribute(self, var, expr, origin):
+        tr = self.tr
+        if var in tr.block_local and var not in self.received:
+            self.received.add(var)
+            return [Op("set", var, expr, None, origin)]
+        return [Op("add", var, expr, None, origin)]
+
+    def _seed(self, node, j, origin):
+        value = node.value
+        if isinstance(value, gast.Name) and value.id in self.tr.active:
+            self.received.add(value.id)
+            return [Op("set", value.id, name(self.tr.value_adj), None, origin)]
+        return []
+
+    def _store(self, node, array, j, origin):
+        tr = self.tr
+        target = node.targets[0] if isinstance(node, gast.Assign) else node.target
+        index = self.index_at(target, j)
+        gradient = gast.Subscript(value=name(tr.adj(array)), slice=copy.deepcopy(index), ctx=gast.Load())
+        ops = []
+        value = node.value
+        if isinstance(value, gast.Name) and value.id in tr.active:
+            contribution = gradient
+            if isinstance(node, gast.AugAssign) and isinstance(node.op, gast.Sub):
+                contribution = gast.UnaryOp(op=gast.USub(), operand=gradient)
+            ops += self._contribute(value.id, contribution, origin)
+        if isinstance(node, gast.Assign):
+            ops.append(Op("array_zero", array, None, index, origin))
+        return ops
+
+    def _assignment(self, node, t, j, origin):
+        tr = self.tr
+        value = node.value
+        g = name(tr.adj(t))
+        ops = []
+        self_terms = []
+        if isinstance(value, gast.Constant) or tr.resolver.is_global_ref(value):
+            terms = []
+        elif isinstance(value, gast.Name):
+            terms = [(value.id, g)] if value.id in tr.active else []
+        elif isinstance(value, gast.Subscript):
+            array = value.value.id if isinstance(value.value, gast.Name) else None
+            if array in tr.active:
+                if not isinstance(tr.types.get(t), str):
+                    raise tr.unsupported(tr.origin_node(node), "slice",
+                                         "reading a slice of an active array is not supported yet")
+                return self._finish(t, j, origin, [Op("array_add", array, g, self.index_at(value, j), origin)])
+            terms = []
+        else:
+            terms = self._rule_terms(node, value, t, j, g)
+        for var, expr in terms:
+            if var == t:
+                self_terms.append(expr)
+            else:
+                ops += self._contribute(var, simplify(expr), origin)
+        if len(self_terms) == 1 and isinstance(self_terms[0], gast.Name) and self_terms[0].id == g.id:
+            # s = s + t leaves the adjoint of s as it is
+            return ops
+        if self_terms:
+            total = self_terms[0]
+            for extra in self_terms[1:]:
+                total = gast.BinOp(left=total, op=gast.Add(), right=extra)
+            return ops + [Op("set", t, simplify(total), None, origin)]
+        return self._finish(t, j, origin, ops)
+
+    def _finish(self, t, j, origin, ops):
+        """Reset the adjoint of `t` after its definition, where an earlier value may still get one."""
+        tr = self.tr
+        if t in tr.block_local:
+            return ops
+        pos = tr.position[id(self.nodes[j])]
+        earlier = [p for p in tr.uses.get(t, []) if p < pos] + [p for p, _ in tr.defs.get(t, []) if p < pos]
+        if self.ctx.in_loop or earlier:
+            ops.append(Op("zero", t, None, None, origin))
+        return ops
+
+    def _rule_terms(self, node, value, t, j, g):
+        """[(input name, adjoint contribution)] of `t = value` from its derivative template."""
+        tr = self.tr
+        if isinstance(value, gast.BinOp):
+            primal, args = rules.OPERATORS.get(type(value.op)), [value.left, value.right]
+        elif isinstance(value, gast.UnaryOp) and isinstance(value.op, gast.USub):
+            primal, args = rules.OPERATORS[gast.USub], [value.operand]
+        elif isinstance(value, gast.Call) and tr.resolver.is_global_ref(value.func):
+            primal, args = tr.resolver.value_of(value.func), list(value.args)
+            if value.keywords:
+                raise tr.unsupported(tr.origin_node(node), "call",
+                                     f"keyword arguments to {src(value.func)} are not supported yet")
+        else:
+            raise tr.unsupported(tr.origin_node(node), type(value).__name__,
+                                 f"cannot differentiate `{src(value)}` yet")
+        active = [k for k, a in enumerate(args) if isinstance(a, gast.Name) and a.id in tr.active]
+        if not active:
+            return []
+        rule = rules.lookup(primal)
+        what = src(value.func) if isinstance(value, gast.Call) else type(getattr(value, "op", value)).__name__
+        if rule is None or rules.is_non_differentiable(primal):
+            raise tr.unsupported(tr.origin_node(node), "call" if isinstance(value, gast.Call) else "operator",
+                                 f"no derivative rule for {what}; register one with @s2sad.adjoint")
+        if rule.arity() != len(args):
+            raise tr.unsupported(tr.origin_node(node), "call",
+                                 f"the derivative rule of {what} takes {rule.arity()} argument(s), "
+                                 f"the call passes {len(args)}")
+        ans = name(t)
+        ans.version = j
+        inputs = [self.atom_at(a, j) for a in args]
+        return [(args[k].id, rule.partial(k, g, ans, inputs)) for k in active]
+
+    # -- what must be recomputed, saved or taped
+    def _slice(self):
+        tr, ctx = self.tr, self.ctx
+        needed = set()
+        for op in self.ops:
+            for part in (op.expr, op.index):
+                if part is not None:
+                    needed |= {(n.id, n.version) for n in gast.walk(part) if hasattr(n, "version")}
+        self.recompute, self.taped, self.entry = set(), [], set()
+        work = list(needed)
+        seen = set(work)
+        while work:
+            n, v = work.pop()
+            if v == ENTRY:
+                self.entry.add(n)
+                continue
+            node = self.nodes[v]
+            if self._intact(node):
+                continue
+            if self._is_taped_load(node):
+                if v not in self.taped:
+                    self.taped.append(v)
+                continue
+            self.recompute.add(v)
+            for m, w in self.reaching[v].items():
+                if (m, w) not in seen:
+                    seen.add((m, w))
+                    work.append((m, w))
+        self.taped.sort()
+        self.saves = []
+        for n in sorted(self.entry):
+            if tr.available(n, ctx, self.start):
+                continue
+            if tr.tape_of(n) is None:
+                raise tr.unsupported(tr.origin_node(self.nodes[0]), "array reassignment",
+                                     f"array {n!r} is rebound in a loop or reassigned, and an earlier "
+                                     "value is needed; assign into it with `{n}[...] = ...` instead")
+            self.saves.append(n)
+        self._name_versions(needed)
+
+    def _intact(self, node):
+        """Outside loops, a definition never overwritten later keeps its value for the reverse sweep."""
+        if self.ctx.in_loop:
+            return False
+        t = target_name(node)
+        pos = self.tr.position[id(node)]
+        return not any(p > pos for p, _ in self.tr.defs.get(t, []))
+
+    def _is_taped_load(self, node):
+        value = node.value
+        return (isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name)
+                and value.value.id in self.tr.stored and self.tr.is_scalar(target_name(node)))
+
+    def _name_versions(self, needed):
+        tr = self.tr
+        versions = {}
+        for n, v in needed:
+            versions.setdefault(n, set()).add(v)
+        for v in self.recompute | set(self.taped):
+            versions.setdefault(target_name(self.nodes[v]), set()).add(v)
+        for v in self.recompute:
+            for n, w in self.reaching[v].items():
+                versions.setdefault(n, set()).add(w)
+        self.version_name = {}
+        for n, vs in versions.items():
+            plain_owner = None
+            for v in vs:
+                if v == ENTRY and n not in self.saves:
+                    plain_owner = v
+                elif v != ENTRY and v not in self.recompute and v not in self.taped:
+                    plain_owner = v          # intact definition: its value lives in `n`
+            for v in sorted(vs):
+                if v == ENTRY and n in self.saves and not self.ctx.in_loop:
+                    line = self.nodes[0].lineno if hasattr(self.nodes[0], "lineno") else self.start
+                    self.version_name[(n, v)] = tr.namer.fresh(f"{n}_at_line{line}")
+                elif plain_owner is None or plain_owner == v:
+                    plain_owner = v
+                    self.version_name[(n, v)] = n
+                else:
+                    self.version_name[(n, v)] = tr.namer.fresh(n)
+
+    # -- emission
+    def rename(self, node):
+        class Rename(gast.NodeTransformer):
+            def visit_Name(inner, n):
+                if hasattr(n, "version"):
+                    return name(self.version_name[(n.id, n.version)])
+                return n
+        return Rename().visit(copy.deepcopy(node))
+
+    def emit(self):
+        tr = self.tr
+        counts = Counts()
+        forward = []
+        for n in self.saves:
+            if self.ctx.in_loop:
+                forward += tr.push(tr.tape_of(n), n)
+                counts = counts.plus(Counts({tr.tape_of(n): 1}))
+            else:
+                forward += stmts(f"{self.version_name[(n, ENTRY)]} = {n}")
+        forward += self._forward_statements()
+        counts = counts.plus(Counts(float=len(self.taped))) if self.taped else counts
+        if not self.ops:
+            return forward, [], counts
+        reverse = []
+        for v in reversed(self.taped):
+            reverse += tr.pop("float", self.version_name[(target_name(self.nodes[v]), v)])
+        if self.ctx.in_loop:
+            for n in reversed(self.saves):
+                reverse += tr.pop(tr.tape_of(n), self.version_name[(n, ENTRY)])
+        for v in sorted(self.recompute):
+            node = self.nodes[v]
+            t = target_name(node)
+            value = copy.deepcopy(node.value)
+            for n in gast.walk(value):
+                if isinstance(n, gast.Name) and n.id in tr.locals and isinstance(n.ctx, gast.Load):
+                    n.version = self.reaching[v].get(n.id, ENTRY)
+            reverse.append(stmt(f"{self.version_name[(t, v)]} = {src(self.rename(value))}"))
+        if reverse:
+            reverse.insert(0, comment("values of this block needed by its adjoint"))
+        last_origin = object()
+        for op in self.ops:
+            if op.origin != last_origin:
+                last_origin = op.origin
+                line = tr.origins[op.origin].lineno if op.origin is not None else "?"
+                reverse.append(comment(f"line {line}: {tr.location.text_of_line(line)}"))
+            reverse.append(self._op_statement(op))
+        return forward, reverse, counts
+
+    def _op_statement(self, op):
+        adj = self.tr.adj(op.var)
+        if op.kind == "zero":
+            return stmt(f"{adj} = 0.0")
+        if op.kind == "array_zero":
+            return stmt(f"{adj}[{src(self.rename(op.index))}] = 0.0")
+        if op.kind == "array_add":
+            return stmt(f"{adj}[{src(self.rename(op.index))}] += {src(self.rename(op.expr))}")
+        operator = "=" if op.kind == "set" else "+="
+        expr = simplify(self.rename(op.expr))
+        if operator == "+=" and isinstance(expr, gast.UnaryOp) and isinstance(expr.op, gast.USub):
+            return stmt(f"{adj} -= {src(expr.operand)}")
+        return stmt(f"{adj} {operator} {src(expr)}")
+
+    def _forward_statements(self):
+        """The user's statements as written, with the saves of array reads the reverse needs."""
+        tr = self.tr
+        out = []
+        taped = set(self.taped)
+        j = 0
+        while j < len(self.nodes):
+            origin = origin_of(self.nodes[j])
+            k = j
+            while k < len(self.nodes) and origin_of(self.nodes[k]) == origin:
+                k += 1
+            group = list(range(j, k))
+            original = (origin is not None and origin not in tr.compound_origins
+                        and tr.origin_size.get(origin) == len(group))
+            if original:
+                for v in group:
+                    if v in taped:
+                        out += tr.push("float", src(self._inline(self.nodes[v].value, group, v)))
+                out += self._original(origin)
+            else:
+                for v in group:
+                    if v in taped:
+                        out += tr.push("float", src(self.nodes[v].value))
+                    out.append(self._as_forward(self.nodes[v]))
+            j = k
+        return out
+
+    def _inline(self, expr, group, before):
+        """`expr` with temporaries defined earlier in the same user statement replaced by their values."""
+        definitions = {target_name(self.nodes[v]): self.nodes[v].value for v in group if v < before
+                       if target_name(self.nodes[v])}
+
+        class Inline(gast.NodeTransformer):
+            def visit_Name(inner, n):
+                if n.id in definitions and isinstance(n.ctx, gast.Load):
+                    return inner.visit(copy.deepcopy(definitions[n.id]))
+                return n
+        return Inline().visit(copy.deepcopy(expr))
+
+    def _original(self, origin):
+        node = copy.deepcopy(self.tr.origins[origin])
+        if isinstance(node, gast.Return):
+            return [gast.Assign(targets=[gast.Name(id=self.tr.value_name, ctx=gast.Store(), annotation=None,
+                                                   type_comment=None)], value=node.value, type_comment=None)]
+        return [node]
+
+    def _as_forward(self, node):
+        if isinstance(node, gast.Return):
+            return gast.Assign(targets=[gast.Name(id=self.tr.value_name, ctx=gast.Store(), annotation=None,
+                                                  type_comment=None)], value=node.value, type_comment=None)
+        return copy.deepcopy(node)

@@ -1,0 +1,125 @@
+"""Derivative rules: the registry, and how a template becomes code.
+
+A rule is a tiny Python function written in the notation users also use for their own
+rules (see `templates/`):
+
+    @s2sad.adjoint(np.exp, math.exp)
+    def exp(g, ans, x):
+        return g * ans
+
+`g` is the adjoint of the result, `ans` the result, the remaining parameters are the
+primal inputs in order. The function returns one expression per input: the contribution
+to that input's adjoint. It is never called: its return expression is parsed once and
+substituted into the generated adjoint, so it must be a single `return` of expressions
+that use only `np`, `math`, its parameters and literals.
+"""
+import importlib
+import inspect
+import operator
+import textwrap
+
+import gast
+
+from .errors import S2SADError
+
+_REGISTRY = {}          # id(primal function) -> Rule
+_KEEP_ALIVE = []        # primal objects whose ids are keys
+_NON_DIFFERENTIABLE = set()   # ids of functions whose result never carries a derivative
+_LOADED = False
+
+
+class RuleError(S2SADError):
+    """A derivative template is malformed."""
+
+
+class Rule:
+    def __init__(self, template):
+        self.name = template.__name__
+        source = textwrap.dedent(inspect.getsource(template))
+        fdef = gast.parse(source).body[0]
+        params = [a.id for a in fdef.args.args]
+        if params[:2] != ["g", "ans"] or len(params) < 3:
+            raise RuleError(f"derivative template {self.name!r} must be declared as "
+                            f"def {self.name}(g, ans, <inputs...>)")
+        body = [s for s in fdef.body if not (isinstance(s, gast.Expr) and isinstance(s.value, gast.Constant))]
+        if len(body) != 1 or not isinstance(body[0], gast.Return) or body[0].value is None:
+            raise RuleError(f"derivative template {self.name!r} must consist of one `return` statement")
+        value = body[0].value
+        partials = list(value.elts) if isinstance(value, gast.Tuple) else [value]
+        self.inputs = params[2:]
+        if len(partials) != len(self.inputs):
+            raise RuleError(f"derivative template {self.name!r} returns {len(partials)} "
+                            f"expression(s) for {len(self.inputs)} input(s)")
+        self.partials = partials
+
+    def arity(self):
+        return len(self.inputs)
+
+    def partial(self, index, g, ans, args):
+        """The contribution to input `index`: the template expression with names substituted."""
+        mapping = {"g": g, "ans": ans}
+        mapping.update(zip(self.inputs, args))
+        return _substitute(self.partials[index], mapping)
+
+    def uses_ans(self, index):
+        return any(isinstance(n, gast.Name) and n.id == "ans" for n in gast.walk(self.partials[index]))
+
+
+class _Substitute(gast.NodeTransformer):
+    def __init__(self, mapping):
+        self.mapping = mapping
+
+    def visit_Name(self, node):
+        if node.id in self.mapping and isinstance(node.ctx, gast.Load):
+            import copy
+            return copy.deepcopy(self.mapping[node.id])
+        return node
+
+
+def _substitute(expr, mapping):
+    import copy
+    return _Substitute(mapping).visit(copy.deepcopy(expr))
+
+
+def adjoint(*primals):
+    """Register the decorated template as the reverse-mode rule of every function in `primals`."""
+    def register(template):
+        rule = Rule(template)
+        for primal in primals:
+            _REGISTRY[id(primal)] = rule
+            _KEEP_ALIVE.append(primal)
+        template.s2sad_rule = rule
+        return template
+    return register
+
+
+def non_differentiable(*primals):
+    """Declare functions whose results carry no derivative (integer or boolean valued, or cut)."""
+    for primal in primals:
+        _NON_DIFFERENTIABLE.add(id(primal))
+        _KEEP_ALIVE.append(primal)
+
+
+def _load_builtin_templates():
+    global _LOADED
+    if not _LOADED:
+        _LOADED = True
+        for module in ("arithmetic", "elementary"):
+            importlib.import_module(f"s2sad.templates.{module}")
+
+
+def lookup(primal):
+    _load_builtin_templates()
+    return _REGISTRY.get(id(primal))
+
+
+def is_non_differentiable(primal):
+    _load_builtin_templates()
+    return id(primal) in _NON_DIFFERENTIABLE
+
+
+OPERATORS = {
+    gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul,
+    gast.Div: operator.truediv, gast.Pow: operator.pow, gast.USub: operator.neg,
+    gast.MatMult: operator.matmul, gast.Mod: operator.mod, gast.FloorDiv: operator.floordiv,
+}

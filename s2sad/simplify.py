@@ -1,0 +1,88 @@
+"""Algebraic clean-up of generated expressions: constant folding and neutral elements.
+
+Takes an expression built by substituting into a template (`g * 2 * x ** (2 - 1)`) and
+returns an equivalent, shorter one (`g * 2 * x`). Only rewrites that are exact in IEEE
+arithmetic for finite values are applied (`x * 1`, `x + 0`, `x ** 1`, `--x`), never
+`0 * x` (which is not 0 for infinite x).
+"""
+import operator
+
+import gast
+
+_FOLD = {gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul,
+         gast.Pow: operator.pow}
+
+
+def _const(node):
+    if isinstance(node, gast.Constant) and type(node.value) in (int, float):
+        return node.value
+    if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
+        inner = _const(node.operand)
+        return -inner if inner is not None else None
+    return None
+
+
+def _is(node, value):
+    c = _const(node)
+    return c is not None and c == value
+
+
+class _Simplify(gast.NodeTransformer):
+    def visit_BinOp(self, node):
+        self.generic_visit(node)
+        left, right = _const(node.left), _const(node.right)
+        op = type(node.op)
+        if left is not None and right is not None and op in _FOLD:
+            try:
+                value = _FOLD[op](left, right)
+                if abs(value) < 1e15:
+                    return _constant(value)
+            except (OverflowError, ZeroDivisionError, ValueError):
+                pass
+        if op is gast.Mult:
+            if _is(node.right, 1):
+                return node.left
+            if _is(node.left, 1):
+                return node.right
+            if _is(node.left, -1):
+                return self.visit(gast.UnaryOp(op=gast.USub(), operand=node.right))
+        if op in (gast.Add, gast.Sub) and _is(node.right, 0):
+            return node.left
+        if op is gast.Add and _is(node.left, 0):
+            return node.right
+        if op is gast.Div and _is(node.right, 1):
+            return node.left
+        if op is gast.Pow and _is(node.right, 1):
+            return node.left
+        if op in (gast.Add, gast.Sub) and _const(node.right) is not None and isinstance(node.left, gast.BinOp) \
+                and type(node.left.op) in (gast.Add, gast.Sub) and _const(node.left.right) is not None:
+            inner = _const(node.left.right) * (1 if isinstance(node.left.op, gast.Add) else -1)
+            outer = _const(node.right) * (1 if op is gast.Add else -1)
+            return self.visit(gast.BinOp(left=node.left.left, op=gast.Add(), right=_constant(inner + outer)))
+        if op is gast.Sub and _const(node.right) is not None and _const(node.right) < 0:
+            return gast.BinOp(left=node.left, op=gast.Add(), right=_constant(-_const(node.right)))
+        if op is gast.Add and _const(node.right) is not None and _const(node.right) < 0:
+            return gast.BinOp(left=node.left, op=gast.Sub(), right=_constant(-_const(node.right)))
+        if op is gast.Add and isinstance(node.right, gast.UnaryOp) and isinstance(node.right.op, gast.USub):
+            return gast.BinOp(left=node.left, op=gast.Sub(), right=node.right.operand)
+        return node
+
+    def visit_UnaryOp(self, node):
+        self.generic_visit(node)
+        if isinstance(node.op, gast.USub):
+            inner = node.operand
+            if _const(inner) is not None:
+                return _constant(-_const(inner))
+            if isinstance(inner, gast.UnaryOp) and isinstance(inner.op, gast.USub):
+                return inner.operand
+        return node
+
+
+def _constant(value):
+    if value < 0:
+        return gast.UnaryOp(op=gast.USub(), operand=gast.Constant(value=-value, kind=None))
+    return gast.Constant(value=value, kind=None)
+
+
+def simplify(expr):
+    return _Simplify().visit(expr)

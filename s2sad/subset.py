@@ -1,0 +1,102 @@
+"""Check that a parsed function stays inside the supported subset.
+
+Takes the FunctionDef from `parsing`; guarantees (or raises UnsupportedError naming
+file, line and construct) that it contains only: assignments to names and subscripts,
+augmented assignments, `for ... in range(...)`, `while`, `if`/`elif`/`else`, `pass`,
+and a single `return <expr>` as the last statement.
+"""
+import gast
+
+_STATEMENT_HINTS = {
+    gast.Try: "try/except is not supported; move error handling outside the differentiated function",
+    gast.With: "`with` blocks are not supported",
+    gast.AsyncFunctionDef: "async functions are not supported",
+    gast.FunctionDef: "nested function definitions are not supported; define helpers at module level",
+    gast.ClassDef: "class definitions are not supported inside a differentiated function",
+    gast.Global: "`global` is not supported; pass the value as an argument",
+    gast.Nonlocal: "`nonlocal` is not supported",
+    gast.Delete: "`del` is not supported",
+    gast.Raise: "`raise` is not supported inside a differentiated function",
+    gast.Assert: "`assert` is not supported inside a differentiated function",
+    gast.Import: "imports inside the function are not supported; import at module level",
+    gast.ImportFrom: "imports inside the function are not supported; import at module level",
+    gast.Break: "`break` is not supported yet",
+    gast.Continue: "`continue` is not supported yet",
+    gast.AsyncFor: "async for is not supported",
+    gast.AsyncWith: "async with is not supported",
+}
+_EXPRESSION_HINTS = {
+    gast.Lambda: "lambda expressions are not supported; define a module-level function",
+    gast.GeneratorExp: "generator expressions are not supported; write a loop",
+    gast.ListComp: "list comprehensions are not supported; write a loop",
+    gast.SetComp: "set comprehensions are not supported",
+    gast.DictComp: "dict comprehensions are not supported",
+    gast.Yield: "generators (yield) are not supported",
+    gast.YieldFrom: "generators (yield from) are not supported",
+    gast.Await: "await is not supported",
+    gast.Dict: "dictionaries are not supported",
+    gast.Set: "sets are not supported",
+    gast.Starred: "star-arguments are not supported",
+    gast.NamedExpr: "the walrus operator := is not supported",
+    gast.JoinedStr: "f-strings are not supported",
+}
+
+
+def check_subset(fdef, location):
+    args = fdef.args
+    if args.vararg or args.kwarg or args.kwonlyargs or args.posonlyargs:
+        raise location.unsupported(fdef, "signature",
+                                   "only plain positional parameters are supported (no *args, **kwargs, keyword-only)")
+    body = fdef.body
+    if body and isinstance(body[0], gast.Expr) and isinstance(body[0].value, gast.Constant) \
+            and isinstance(body[0].value.value, str):
+        body = body[1:]
+        fdef.body = body or [gast.Pass()]
+    if not body or not isinstance(body[-1], gast.Return) or body[-1].value is None:
+        raise location.unsupported(fdef, "return",
+                                   "the function must end with `return <expression>`")
+    for node in gast.walk(fdef):
+        if node is fdef:
+            continue
+        for kind, hint in list(_STATEMENT_HINTS.items()) + list(_EXPRESSION_HINTS.items()):
+            if type(node) is kind:
+                raise location.unsupported(node, kind.__name__, hint)
+        if isinstance(node, gast.Return) and node is not body[-1]:
+            raise location.unsupported(node, "return",
+                                       "early `return` is not supported yet; return once, at the end")
+        if isinstance(node, (gast.For, gast.While)) and node.orelse:
+            raise location.unsupported(node, "loop else", "`else` clauses on loops are not supported")
+        if isinstance(node, gast.Expr) and not (isinstance(node.value, gast.Constant)):
+            raise location.unsupported(node, "expression statement",
+                                       "expression statements (calls for their side effects) are not supported")
+        if isinstance(node, gast.For):
+            _check_range_loop(node, location)
+
+
+def _check_range_loop(node, location):
+    it = node.iter
+    if not (isinstance(it, gast.Call) and isinstance(it.func, gast.Name) and it.func.id == "range"):
+        raise location.unsupported(node, "for loop",
+                                   "only `for i in range(...)` loops are supported for now")
+    if not isinstance(node.target, gast.Name):
+        raise location.unsupported(node, "for loop", "the loop variable must be a plain name")
+    if it.keywords or not 1 <= len(it.args) <= 3:
+        raise location.unsupported(node, "range", "range takes 1 to 3 positional arguments")
+    if len(it.args) == 3 and step_value(it.args[2]) is None:
+        raise location.unsupported(node, "range step",
+                                   "the step of range(start, stop, step) must be an integer literal")
+    target = node.target.id
+    for inner in gast.walk(gast.Module(body=node.body, type_ignores=[])):
+        if isinstance(inner, gast.Name) and inner.id == target and isinstance(inner.ctx, gast.Store):
+            raise location.unsupported(inner, "loop variable",
+                                       f"the loop variable {target!r} is assigned inside its loop")
+
+
+def step_value(node):
+    """The integer value of a literal range step (`2`, `-1`), else None."""
+    if isinstance(node, gast.Constant) and isinstance(node.value, int) and node.value != 0:
+        return node.value
+    if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
+        inner = step_value(node.operand)
+        return -inner if inner is not None else None
+    return None

@@ -1,0 +1,145 @@
+"""The pipeline: parse -> check subset -> normalise -> infer types -> activity -> reverse -> emit.
+
+`derive(func, wrt, arg_types)` returns a `Derivative`: the generated source and what the
+caller needs to call it (the parameter layout and which tapes it uses).
+"""
+import copy
+from dataclasses import dataclass
+
+import gast
+
+from .activity import Activity
+from .codegen import comment, name, render, stmt, stmts
+from .errors import NonDifferentiableError, WrtError
+from .naming import Namer, all_names
+from .normalize import normalize
+from .parsing import parse_function, python_function
+from .resolve import Resolver
+from .reverse import TAPES, ReverseTransform
+from .types import BOOL, FLOAT, INT, Array, infer_types, is_real
+
+RUNTIME_NAMES = ("reserve", "np", "math")
+
+
+@dataclass
+class Derivative:
+    name: str               # name of the generated function
+    source: str             # its source code
+    params: list            # the primal's parameters
+    wrt: list               # differentiated parameter names
+    wrt_arrays: list        # those passed an adjoint buffer (arrays)
+    tapes: list             # tapes used, in signature order
+    func: object            # the primal Python function
+    result_type: object
+
+
+def normalise_wrt(func, wrt):
+    """(list of parameter names, whether the caller asked with a tuple/list)."""
+    params = list(python_function(func).__code__.co_varnames[:python_function(func).__code__.co_argcount])
+    many = isinstance(wrt, (tuple, list))
+    items = list(wrt) if many else [wrt]
+    if not items:
+        raise WrtError("wrt is empty: name at least one parameter")
+    names = []
+    for item in items:
+        if isinstance(item, bool) or not isinstance(item, (int, str)):
+            raise WrtError(f"wrt entries must be parameter positions or names, got {item!r}")
+        if isinstance(item, int):
+            if not -len(params) <= item < len(params):
+                raise WrtError(f"wrt={item} is out of range: {func.__name__} has {len(params)} parameter(s) {params}")
+            item = params[item]
+        elif item not in params:
+            raise WrtError(f"wrt={item!r} is not a parameter of {func.__name__}; parameters are {params}")
+        if item in names:
+            raise WrtError(f"parameter {item!r} appears twice in wrt")
+        names.append(item)
+    return names, many
+
+
+def derive(func, wrt_names, arg_types):
+    func = python_function(func)
+    fdef, location = parse_function(func)
+    from .subset import check_subset
+    check_subset(fdef, location)
+    namer = Namer(all_names(fdef) | set(RUNTIME_NAMES) | set(func.__globals__))
+    resolver = Resolver(func, fdef, location)
+    origins = normalize(fdef, location, namer, resolver)
+    params = [a.id for a in fdef.args.args]
+    for w in wrt_names:
+        t = arg_types[w]
+        if not is_real(t):
+            kind = {INT: "an integer", BOOL: "a boolean"}.get(t, f"of type {t}")
+            if isinstance(t, Array):
+                kind = "an integer or boolean array"
+            raise NonDifferentiableError(
+                f"cannot differentiate {func.__name__} with respect to {w!r}: it is {kind}; "
+                f"pass a float (e.g. {w}=float(...)) or differentiate with respect to another parameter")
+    types = infer_types(fdef.body, resolver, arg_types)
+    result = fdef.body[-1].value
+    result_type = types.get(result.id) if isinstance(result, gast.Name) else (
+        FLOAT if isinstance(result, gast.Constant) else None)
+    if isinstance(result_type, Array) or result_type not in (FLOAT, INT, BOOL, None, "unknown"):
+        raise NonDifferentiableError(
+            f"grad needs a scalar result, but {func.__name__} returns {_describe(result_type)} "
+            f"(line {fdef.body[-1].lineno}); reduce it to a scalar (e.g. with np.sum)")
+    activity = Activity(fdef.body, types, wrt_names, resolver)
+    tr = ReverseTransform(fdef, origins, types, activity, resolver, namer, location, wrt_names)
+    tr.value_name = namer.fresh("value")
+    tr.value_adj = namer.fresh("value_adj")
+    forward, reverse, counts = tr.run()
+    return _assemble(func, fdef, tr, params, wrt_names, types, forward, reverse, counts, namer, result_type)
+
+
+def _describe(t):
+    if isinstance(t, Array):
+        return f"a {t.ndim}-D array"
+    return str(t)
+
+
+def _assemble(func, fdef, tr, params, wrt, types, forward, reverse, counts, namer, result_type):
+    wrt_arrays = [w for w in wrt if isinstance(types.get(w), Array)]
+    active = tr.active
+    inits = []
+    seeded = {op_var for op_var in _seeded(fdef)}
+    for n in sorted(active, key=lambda n: _first_position(tr, n)):
+        if n in tr.block_local or n in seeded or n in wrt_arrays:
+            continue
+        if isinstance(types.get(n), Array):
+            inits.append(stmt(f"{tr.adj(n)} = np.zeros_like({n})"))
+        else:
+            inits.append(stmt(f"{tr.adj(n)} = 0.0"))
+    top_reserve = tr.reserve(counts)
+    tapes = [t for t in TAPES if t in tr.tapes_used]
+    body = [gast.Expr(value=gast.Constant(
+        value=f"Value and gradient of {func.__name__} with respect to {', '.join(wrt)}. Generated by s2sad.",
+        kind=None))]
+    body += [stmt(f"{t}_top = 0") for t in tapes]
+    body += top_reserve
+    body.append(comment("forward sweep: the primal computation, saving what the reverse sweep needs"))
+    body += forward
+    body.append(comment("reverse sweep: adjoints flow from the result back to the inputs"))
+    body += inits + reverse
+    outputs = [tr.value_name]
+    for w in wrt:
+        if w in active or w in wrt_arrays:
+            outputs.append(tr.adj(w))
+        else:
+            outputs.append("0.0")
+    outputs += [f"{t}_tape" for t in tapes]
+    body.append(stmt(f"return {', '.join(outputs)}"))
+    gname = namer.fresh(f"{func.__name__}_grad")
+    args = params + [tr.value_adj] + [tr.adj(w) for w in wrt_arrays] + [f"{t}_tape" for t in tapes]
+    signature = stmt(f"def {gname}({', '.join(args)}):\n    pass")
+    signature.body = body
+    source = render(gast.Module(body=[signature], type_ignores=[]))
+    return Derivative(gname, source, params, wrt, wrt_arrays, tapes, func, result_type)
+
+
+def _seeded(fdef):
+    result = fdef.body[-1].value
+    return [result.id] if isinstance(result, gast.Name) else []
+
+
+def _first_position(tr, n):
+    positions = [p for p, _ in tr.defs.get(n, [])] + tr.uses.get(n, [])
+    return min(positions) if positions else -1

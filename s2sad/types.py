@@ -1,0 +1,228 @@
+"""Type inference over the three-address form.
+
+Takes the ANF body and the types of the actual arguments; guarantees a map from every
+local name to one of: INT, FLOAT, BOOL, Array(ndim, kind), Tuple(types) or UNKNOWN.
+Flow-insensitive (a name assigned an int and a float is a float, as in Numba), which is
+all the reverse transform needs: which names are real scalars, which are arrays, and
+which are integers or booleans that never carry derivatives.
+"""
+import math
+from collections import namedtuple
+
+import gast
+import numpy as np
+
+INT, FLOAT, BOOL, UNKNOWN = "int", "float", "bool", "unknown"
+Array = namedtuple("Array", "ndim kind")       # kind: "f" float, "i" integer, "b" boolean
+TupleType = namedtuple("TupleType", "elts")
+
+
+def type_of_value(value):
+    if isinstance(value, (bool, np.bool_)):
+        return BOOL
+    if isinstance(value, (int, np.integer)):
+        return INT
+    if isinstance(value, (float, np.floating)):
+        return FLOAT
+    if isinstance(value, np.ndarray):
+        kind = {"f": "f", "i": "i", "u": "i", "b": "b"}.get(value.dtype.kind, "?")
+        return Array(value.ndim, kind)
+    if isinstance(value, tuple):
+        return TupleType(tuple(type_of_value(v) for v in value))
+    return UNKNOWN
+
+
+def is_real(t):
+    return t == FLOAT or (isinstance(t, Array) and t.kind == "f")
+
+
+def join(a, b):
+    if a is None:
+        return b
+    if b is None or a == b:
+        return a
+    if {a, b} <= {INT, FLOAT, BOOL}:
+        return FLOAT if FLOAT in (a, b) else INT
+    if isinstance(a, Array) and isinstance(b, Array):
+        kind = "f" if "f" in (a.kind, b.kind) else a.kind
+        return Array(max(a.ndim, b.ndim), kind)
+    return UNKNOWN
+
+
+_FLOAT_FUNCS = {"sqrt", "exp", "log", "log1p", "expm1", "sin", "cos", "tan", "tanh", "sinh",
+                "cosh", "arcsin", "arccos", "arctan", "arctan2", "hypot", "asin", "acos",
+                "atan", "atan2", "log10", "log2", "power", "float64", "float", "sign", "abs",
+                "absolute", "fabs", "maximum", "minimum", "square", "erf", "erfc", "pow"}
+_INT_FUNCS = {"len", "int", "floor", "ceil", "round"}
+_ALLOCATORS = {"zeros", "ones", "empty", "full"}
+_LIKE = {"zeros_like", "ones_like", "empty_like", "full_like", "copy", "array", "asarray"}
+_REDUCTIONS = {"sum", "mean", "max", "min", "prod", "dot", "vdot", "std", "var", "amax", "amin"}
+
+
+class TypeInference:
+    def __init__(self, resolver, arg_types):
+        self.resolver = resolver
+        self.types = dict(arg_types)
+
+    def run(self, body):
+        for _ in range(20):
+            before = dict(self.types)
+            self.block(body)
+            if before == self.types:
+                return self.types
+        return self.types
+
+    def block(self, body):
+        for stmt in body:
+            if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+                name = stmt.targets[0].id
+                self.types[name] = join(self.types.get(name), self.expr(stmt.value))
+            elif isinstance(stmt, gast.For):
+                self.types[stmt.target.id] = INT
+                self.block(stmt.body)
+            elif isinstance(stmt, (gast.If, gast.While)):
+                self.block(stmt.body)
+                self.block(getattr(stmt, "orelse", []))
+
+    def expr(self, node):
+        if isinstance(node, gast.Constant):
+            return type_of_value(node.value)
+        if isinstance(node, gast.Name) and node.id in self.types:
+            return self.types[node.id]
+        if self.resolver.is_global_ref(node):
+            return type_of_value(self.resolver.value_of(node))
+        if isinstance(node, gast.Name):
+            return None                       # not inferred yet (fixpoint will revisit)
+        if isinstance(node, (gast.Compare, gast.BoolOp)) or (
+                isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.Not)):
+            return BOOL
+        if isinstance(node, gast.UnaryOp):
+            t = self.expr(node.operand)
+            return INT if t == BOOL else t
+        if isinstance(node, gast.BinOp):
+            return self.binop(node)
+        if isinstance(node, gast.Subscript):
+            return self.subscript(node)
+        if isinstance(node, gast.Attribute):
+            base = self.expr(node.value)
+            if isinstance(base, Array):
+                if node.attr == "shape":
+                    return TupleType((INT,) * base.ndim)
+                if node.attr in ("size", "ndim"):
+                    return INT
+                if node.attr == "T":
+                    return base
+            return UNKNOWN
+        if isinstance(node, gast.Tuple):
+            return TupleType(tuple(self.expr(e) for e in node.elts))
+        if isinstance(node, gast.Call):
+            return self.call(node)
+        return UNKNOWN
+
+    def binop(self, node):
+        left, right = self.expr(node.left), self.expr(node.right)
+        if left is None or right is None:
+            return None
+        if isinstance(node.op, gast.MatMult):
+            if isinstance(left, Array) and isinstance(right, Array):
+                ndim = left.ndim + right.ndim - 2
+                return Array(ndim, "f") if ndim > 0 else FLOAT
+            return UNKNOWN
+        if isinstance(left, Array) or isinstance(right, Array):
+            ndim = max(t.ndim for t in (left, right) if isinstance(t, Array))
+            kinds = {t.kind if isinstance(t, Array) else ("f" if t == FLOAT else "i") for t in (left, right)}
+            kind = "f" if "f" in kinds or isinstance(node.op, gast.Div) else "i"
+            return Array(ndim, kind)
+        if left in (INT, BOOL) and right in (INT, BOOL) and not isinstance(node.op, gast.Div):
+            return INT
+        if {left, right} <= {INT, FLOAT, BOOL}:
+            return FLOAT
+        return UNKNOWN
+
+    def subscript(self, node):
+        base = self.expr(node.value)
+        if isinstance(base, TupleType):
+            if isinstance(node.slice, gast.Constant) and isinstance(node.slice.value, int):
+                try:
+                    return base.elts[node.slice.value]
+                except IndexError:
+                    return UNKNOWN
+            elts = set(base.elts)
+            return elts.pop() if len(elts) == 1 else UNKNOWN
+        if not isinstance(base, Array):
+            return UNKNOWN if base is not None else None
+        parts = node.slice.elts if isinstance(node.slice, gast.Tuple) else [node.slice]
+        dropped = 0
+        for part in parts:
+            if isinstance(part, gast.Slice):
+                continue
+            t = self.expr(part)
+            if isinstance(t, Array):            # fancy indexing: result has the index's shape
+                return Array(t.ndim + base.ndim - len(parts), base.kind)
+            dropped += 1
+        ndim = base.ndim - dropped
+        if ndim > 0:
+            return Array(ndim, base.kind)
+        return {"f": FLOAT, "i": INT, "b": BOOL}.get(base.kind, UNKNOWN)
+
+    def call(self, node):
+        if isinstance(node.func, gast.Attribute) and not self.resolver.is_global_ref(node.func):
+            base = self.expr(node.func.value)       # method call: x.copy(), x.sum()
+            if node.func.attr == "copy":
+                return base
+            if node.func.attr in _REDUCTIONS and isinstance(base, Array):
+                return FLOAT if not node.keywords and not node.args else Array(base.ndim - 1, base.kind)
+            return UNKNOWN
+        func = self.resolver.value_of(node.func)
+        name = getattr(func, "__name__", "")
+        args = [self.expr(a) for a in node.args]
+        if any(a is None for a in args):
+            return None
+        if name in _ALLOCATORS:
+            shape = args[0] if args else INT
+            ndim = len(shape.elts) if isinstance(shape, TupleType) else 1
+            kind = _dtype_kind(node, self.resolver)
+            return Array(ndim, kind)
+        if name in _LIKE:
+            base = args[0] if args else UNKNOWN
+            if isinstance(base, Array) and name.endswith("_like"):
+                return Array(base.ndim, _dtype_kind(node, self.resolver, base.kind))
+            return base
+        if name in _INT_FUNCS:
+            return INT
+        if name in ("min", "max") and func in (min, max):
+            result = None
+            for a in args:
+                result = join(result, a)
+            return result
+        if name in _REDUCTIONS and args:
+            if any(k.arg == "axis" for k in node.keywords) or len(args) > 1 and name not in ("dot", "vdot"):
+                return Array(max(args[0].ndim - 1, 1), "f") if isinstance(args[0], Array) else UNKNOWN
+            if name in ("dot",) and all(isinstance(a, Array) for a in args):
+                ndim = args[0].ndim + args[1].ndim - 2
+                return Array(ndim, "f") if ndim > 0 else FLOAT
+            return FLOAT
+        if name in _FLOAT_FUNCS or name == "where" or name == "clip":
+            arrays = [a for a in args if isinstance(a, Array)]
+            if arrays:
+                return Array(max(a.ndim for a in arrays), "f")
+            return FLOAT
+        if getattr(func, "__module__", None) == "math" or func is math.pi:
+            return FLOAT
+        return UNKNOWN
+
+
+def _dtype_kind(node, resolver, default="f"):
+    for kw in node.keywords:
+        if kw.arg == "dtype":
+            try:
+                dtype = np.dtype(resolver.value_of(kw.value)) if resolver.is_global_ref(kw.value) \
+                    else np.dtype(kw.value.value)
+                return {"f": "f", "i": "i", "u": "i", "b": "b"}.get(dtype.kind, "?")
+            except Exception:
+                return "?"
+    return default
+
+
+def infer_types(body, resolver, arg_types):
+    return TypeInference(resolver, arg_types).run(body)

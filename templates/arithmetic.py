@@ -1,0 +1,57 @@
+"""Reverse-mode rules of Python's arithmetic operators and scalar builtins."""
+import operator
+
+import numpy as np
+
+from s2sad.rules import adjoint, non_differentiable
+
+
+@adjoint(operator.add)
+def add(g, ans, a, b):
+    return g, g
+
+
+@adjoint(operator.sub)
+def sub(g, ans, a, b):
+    return g, -g
+
+
+@adjoint(operator.mul)
+def mul(g, ans, a, b):
+    return g * b, g * a
+
+
+@adjoint(operator.truediv)
+def truediv(g, ans, a, b):
+    return g / b, -g * ans / b
+
+
+@adjoint(operator.pow)
+def power(g, ans, a, b):
+    # d(a**b)/db = a**b * log(a), defined for a > 0 only; zero elsewhere (as JAX does at a == 0)
+    return g * b * a ** (b - 1), (g * ans * np.log(a) if a > 0 else 0.0)
+
+
+@adjoint(operator.neg)
+def neg(g, ans, a):
+    return -g
+
+
+@adjoint(abs, np.abs, np.absolute)
+def absolute(g, ans, a):
+    return g * np.sign(a)
+
+
+@adjoint(max)
+def maximum_of_two(g, ans, a, b):
+    # ties send the whole adjoint to the first argument
+    return g * (a >= b), g * (a < b)
+
+
+@adjoint(min)
+def minimum_of_two(g, ans, a, b):
+    return g * (a <= b), g * (a > b)
+
+
+non_differentiable(operator.mod, operator.floordiv, len, int, round, range, bool,
+                   np.sign, np.floor, np.ceil, np.round, np.rint, np.trunc)
