@@ -33,6 +33,10 @@ class Resolver:
                     pass
         self.locals = local_names(fdef)
 
+    def refresh_locals(self, fdef):
+        """Take in the names that lowerings introduced."""
+        self.locals |= local_names(fdef)
+
     def add_local(self, name):
         self.locals.add(name)
 

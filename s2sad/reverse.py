@@ -240,8 +240,9 @@ class ReverseTransform:
             return [gast.If(test=node.test, body=fb or [gast.Pass()], orelse=fo)], [], counts
         line = node.lineno
         if ctx.in_loop:
+            # the decision is pushed after the branch's own pushes, so it is on top when replayed
             taken, not_taken = self.push("branch", "True"), self.push("branch", "False")
-            fwd = gast.If(test=node.test, body=taken + fb, orelse=not_taken + fo)
+            fwd = gast.If(test=node.test, body=fb + taken, orelse=fo + not_taken)
             decision = gast.Subscript(value=name("branch_tape"), slice=name("branch_top"), ctx=gast.Load())
             rev = stmts("branch_top -= 1")
             counts = counts.plus(Counts(branch=1))
@@ -269,19 +270,18 @@ class ReverseTransform:
         step = step_value(args[2]) if len(args) == 3 else 1
         start, stop = (args[0], args[1]) if len(args) >= 2 else (gast.Constant(value=0, kind=None), args[0])
         pos = self.position[id(node)]
-        forward, restore, counts = [], [], Counts()
+        forward, restore, after, counts = [], [], [], Counts()
         bounds = []
         for label, bound in (("start", start), ("stop", stop)):
             if all(self.available(n, ctx, pos) for n in self._names(bound)):
                 bounds.append(src(bound))
                 continue
             saved = self.namer.fresh(f"{i}_{label}")
-            if ctx.in_loop:
-                forward += self.push("int", src(bound))
+            forward += stmts(f"{saved} = {src(bound)}")
+            if ctx.in_loop:            # pushed after the loop, so it is on top when the loop is replayed
+                after += self.push("int", saved)
                 restore[:0] = self.pop("int", saved)
                 counts = counts.plus(Counts(int=1))
-            else:
-                forward += stmts(f"{saved} = {src(bound)}")
             bounds.append(saved)
         lo, hi = bounds
         if step > 0:
@@ -294,6 +294,7 @@ class ReverseTransform:
             reverse_range = f"range({first}, {lo} + 1, {-step})"
         forward += self.reserve(cb, multiplier=trips)
         forward.append(loop)
+        forward += after
         reverse_iter = simplify(stmt(f"for _ in {reverse_range}: pass").iter)
         line = node.lineno
         reverse = [comment(f"loop of line {line} backwards: {self.location.text_of_line(line)}")] + restore
@@ -330,9 +331,38 @@ class BlockPlan:
     def __init__(self, tr, nodes, ctx):
         self.tr, self.nodes, self.ctx = tr, nodes, ctx
         self.start = tr.position[id(nodes[0])]
+        self._group_by_origin()
         self._reaching_definitions()
         self.ops = self._adjoint_ops()
         self._slice()
+
+    # -- which user statements the forward sweep emits as written
+    def _group_by_origin(self):
+        """Split the block into runs of one user statement each; decide how each is emitted.
+
+        A run that is the whole three-address expansion of a simple user statement is emitted
+        as the user wrote it; then only the names the user's statement assigns exist in the
+        forward sweep (`materialized`), not the temporaries of its expansion.
+        """
+        tr = self.tr
+        self.groups, self.materialized = [], set()
+        j = 0
+        while j < len(self.nodes):
+            origin = origin_of(self.nodes[j])
+            k = j
+            while k < len(self.nodes) and origin_of(self.nodes[k]) == origin:
+                k += 1
+            group = list(range(j, k))
+            original = (origin is not None and origin not in tr.compound_origins
+                        and tr.origin_size.get(origin) == len(group))
+            self.groups.append((group, original))
+            if original:
+                assigned = {n.id for n in gast.walk(tr.origins[origin])
+                            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
+                self.materialized |= {v for v in group if target_name(self.nodes[v]) in assigned}
+            else:
+                self.materialized |= set(group)
+            j = k
 
     # -- which definition each read sees
     def _reaching_definitions(self):
@@ -532,7 +562,7 @@ class BlockPlan:
 
     def _intact(self, node):
         """Outside loops, a definition never overwritten later keeps its value for the reverse sweep."""
-        if self.ctx.in_loop:
+        if self.ctx.in_loop or self.nodes.index(node) not in self.materialized:
             return False
         t = target_name(node)
         pos = self.tr.position[id(node)]
@@ -638,15 +668,8 @@ class BlockPlan:
         tr = self.tr
         out = []
         taped = set(self.taped)
-        j = 0
-        while j < len(self.nodes):
-            origin = origin_of(self.nodes[j])
-            k = j
-            while k < len(self.nodes) and origin_of(self.nodes[k]) == origin:
-                k += 1
-            group = list(range(j, k))
-            original = (origin is not None and origin not in tr.compound_origins
-                        and tr.origin_size.get(origin) == len(group))
+        for group, original in self.groups:
+            origin = origin_of(self.nodes[group[0]])
             if original:
                 for v in group:
                     if v in taped:
@@ -657,7 +680,6 @@ class BlockPlan:
                     if v in taped:
                         out += tr.push("float", src(self.nodes[v].value))
                     out.append(self._as_forward(self.nodes[v]))
-            j = k
         return out
 
     def _inline(self, expr, group, before):

@@ -54,5 +54,6 @@ def normalize(fdef, location, namer, resolver):
     fdef.body = lower_augassign(fdef.body)
     fdef.body = lower_unpacking(fdef.body, namer, location)
     fdef.body = lower_ifexp(fdef.body, namer)
+    resolver.refresh_locals(fdef)
     fdef.body = to_anf(fdef.body, namer, location, resolver)
     return origins
