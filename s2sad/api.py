@@ -151,9 +151,16 @@ value_and_grad = _decorator(True)
 value_and_grad.__doc__ = "Like `grad`, but returns `(value, gradient)`."
 
 
-def show(f, wrt=0, *args):
-    """Print the generated derivative of `f` (for example arguments `args`, if given)."""
-    g = f if isinstance(f, GradientFunction) else GradientFunction(f, wrt, True, False)
+def show(f, wrt=None, *args):
+    """Print the generated derivative of `f` (for example arguments `args`, if given) and return it.
+
+    Without example arguments, argument types are guessed from the body (subscripted
+    parameters are float arrays, `range` bounds integers, the rest floats)."""
+    if isinstance(f, GradientFunction) and wrt is None:
+        g = f
+    else:
+        g = GradientFunction(f.func if isinstance(f, GradientFunction) else f,
+                             0 if wrt is None else wrt, True, False)
     if args:
         text = derive(g.func, g.wrt, dict(zip(python_function(g.func).__code__.co_varnames,
                                                 (type_of_value(a) for a in args)))).source

@@ -333,7 +333,7 @@ class BlockPlan:
         self.start = tr.position[id(nodes[0])]
         self._group_by_origin()
         self._reaching_definitions()
-        self.ops = self._adjoint_ops()
+        self.ops = self._tidy(self._adjoint_ops())
         self._slice()
 
     # -- which user statements the forward sweep emits as written
@@ -411,6 +411,69 @@ class BlockPlan:
                 if array in tr.active:
                     ops += self._store(node, array, j, origin)
         return ops
+
+    # -- make the adjoint code read like a person wrote it
+    def _tidy(self, ops):
+        """Sink resets `v_adj = 0.0` to where they matter, then drop pure aliases `t_adj = s_adj`."""
+        ops = list(ops)
+        i = 0
+        while i < len(ops):
+            if ops[i].kind == "zero":
+                adj = self.tr.adj(ops[i].var)
+                k = i + 1
+                while k < len(ops) and not (self._reads(ops[k], adj) or self._writes(ops[k], adj)):
+                    k += 1
+                if k > i + 1:
+                    ops.insert(k - 1, ops.pop(i))
+                    continue
+            i += 1
+        i = 0
+        while i < len(ops):
+            op = ops[i]
+            if self._inlinable(ops, i):
+                target = self.tr.adj(op.var)
+                ops = ops[:i] + [self._substituted(o, target, op.expr) for o in ops[i + 1:]]
+                continue
+            i += 1
+        return ops
+
+    def _inlinable(self, ops, i):
+        """`t_adj = E` can be substituted into later ops: a plain alias, or E used exactly once."""
+        op = ops[i]
+        if not (op.kind == "set" and op.var in self.tr.block_local):
+            return False
+        target = self.tr.adj(op.var)
+        later = ops[i + 1:]
+        if any(self._writes(o, target) for o in later):
+            return False
+        uses = [k for k, o in enumerate(later) if self._reads(o, target)]
+        count = sum(self._count(o, target) for o in later)
+        if not isinstance(op.expr, gast.Name) and count != 1:
+            return False
+        last = max(uses) if uses else -1
+        sources = {n.id for n in gast.walk(op.expr) if isinstance(n, gast.Name)}
+        return not any(self._writes(o, source) for o in later[:last] for source in sources)
+
+    def _count(self, op, adj):
+        return sum(1 for part in (op.expr, op.index) if part is not None
+                   for n in gast.walk(part) if isinstance(n, gast.Name) and n.id == adj)
+
+    def _reads(self, op, adj):
+        return any(isinstance(n, gast.Name) and n.id == adj
+                   for part in (op.expr, op.index) if part is not None for n in gast.walk(part))
+
+    def _writes(self, op, adj):
+        return self.tr.adj(op.var) == adj
+
+    @staticmethod
+    def _substituted(op, old, value):
+        class Substitute(gast.NodeTransformer):
+            def visit_Name(self, n):
+                return copy.deepcopy(value) if n.id == old else n
+
+        def rewrite(part):
+            return None if part is None else simplify(Substitute().visit(copy.deepcopy(part)))
+        return op._replace(expr=rewrite(op.expr), index=rewrite(op.index))
 
     def _contribute(self, var, expr, origin):
         tr = self.tr
@@ -656,7 +719,11 @@ class BlockPlan:
         if op.kind == "array_zero":
             return stmt(f"{adj}[{src(self.rename(op.index))}] = 0.0")
         if op.kind == "array_add":
-            return stmt(f"{adj}[{src(self.rename(op.index))}] += {src(self.rename(op.expr))}")
+            expr = simplify(self.rename(op.expr))
+            index = src(self.rename(op.index))
+            if isinstance(expr, gast.UnaryOp) and isinstance(expr.op, gast.USub):
+                return stmt(f"{adj}[{index}] -= {src(expr.operand)}")
+            return stmt(f"{adj}[{index}] += {src(expr)}")
         operator = "=" if op.kind == "set" else "+="
         expr = simplify(self.rename(op.expr))
         if operator == "+=" and isinstance(expr, gast.UnaryOp) and isinstance(expr.op, gast.USub):
