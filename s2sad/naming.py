@@ -8,6 +8,7 @@ _OP_WORDS = {
     gast.Pow: "pow", gast.Mod: "mod", gast.FloorDiv: "floordiv", gast.MatMult: "matmul",
 }
 MAX_NAME = 22
+_NUMBER_WORDS = {0: "zero", 1: "one", 2: "two", 0.5: "half"}
 
 
 def op_word(op):
@@ -31,7 +32,9 @@ class Namer:
     def fresh(self, stem):
         stem = re.sub(r"\W", "_", stem).strip("_") or "tmp"
         if stem[0].isdigit():
-            stem = "v" + stem
+            head, _, rest = stem.partition("_")
+            word = _NUMBER_WORDS.get(int(head)) if head.isdigit() else None
+            stem = f"{word}_{rest}" if word and rest else "c" + stem
         if stem not in self.taken:
             self.taken.add(stem)
             return stem
@@ -51,6 +54,8 @@ def describe(expr):
         v = expr.value
         if isinstance(v, bool):
             return str(v).lower()
+        if isinstance(v, float) and v in _NUMBER_WORDS:
+            return _NUMBER_WORDS[v]
         if isinstance(v, int):
             return str(v) if v >= 0 else f"neg{-v}"
         if isinstance(v, float) and v == int(v) and abs(v) < 1e6:

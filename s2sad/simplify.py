@@ -39,6 +39,10 @@ class _Simplify(gast.NodeTransformer):
                     return _constant(value)
             except (OverflowError, ZeroDivisionError, ValueError):
                 pass
+        if op in (gast.Mult, gast.Div) and isinstance(node.left, gast.UnaryOp) \
+                and isinstance(node.left.op, gast.USub):      # (-a) * b  ->  -(a * b)
+            return gast.UnaryOp(op=gast.USub(), operand=gast.BinOp(left=node.left.operand, op=node.op,
+                                                                  right=node.right))
         if op is gast.Mult:
             if _is(node.right, 1):
                 return node.left

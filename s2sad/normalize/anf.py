@@ -37,6 +37,7 @@ class _ANF:
 
     def statement(self, stmt):
         self.current = stmt
+        self.computed = {}      # within one statement, equal subexpressions share a temporary
         if isinstance(stmt, gast.Pass):
             return []
         if isinstance(stmt, gast.If):
@@ -83,7 +84,11 @@ class _ANF:
         value = self.simple(expr, out, stem)
         if self.is_atom(value):
             return value
+        key = gast.dump(value)
+        if key in self.computed:
+            return load(self.computed[key])
         name = self.namer.fresh(temp_stem(value, f"{stem}_term"))
+        self.computed[key] = name
         self.resolver.add_local(name)
         out.append(assign(store(name), value, like=self.current))
         return load(name)
