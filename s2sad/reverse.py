@@ -251,7 +251,7 @@ class ReverseTransform:
             fwd = gast.If(test=node.test, body=stmts(f"{flag} = True") + fb,
                           orelse=stmts(f"{flag} = False") + fo)
             decision, rev = name(flag), []
-        header = comment(f"replay `if` of line {line}: {self.location.text_of_line(line)}")
+        header = comment(f"replay the branch taken at line {line}: if {src(node.test)}:")
         if rb:
             rev.append(gast.If(test=decision, body=rb, orelse=ro))
         else:

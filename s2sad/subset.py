@@ -3,7 +3,7 @@
 Takes the FunctionDef from `parsing`; guarantees (or raises UnsupportedError naming
 file, line and construct) that it contains only: assignments to names and subscripts,
 augmented assignments, `for ... in range(...)`, `while`, `if`/`elif`/`else`, `pass`,
-and a single `return <expr>` as the last statement.
+`break`, `continue` and `return <expr>` (every path must end in one).
 """
 import gast
 
@@ -20,8 +20,6 @@ _STATEMENT_HINTS = {
     gast.Assert: "`assert` is not supported inside a differentiated function",
     gast.Import: "imports inside the function are not supported; import at module level",
     gast.ImportFrom: "imports inside the function are not supported; import at module level",
-    gast.Break: "`break` is not supported yet",
-    gast.Continue: "`continue` is not supported yet",
     gast.AsyncFor: "async for is not supported",
     gast.AsyncWith: "async with is not supported",
 }
@@ -52,18 +50,18 @@ def check_subset(fdef, location):
             and isinstance(body[0].value.value, str):
         body = body[1:]
         fdef.body = body or [gast.Pass()]
-    if not body or not isinstance(body[-1], gast.Return) or body[-1].value is None:
-        raise location.unsupported(fdef, "return",
-                                   "the function must end with `return <expression>`")
+    from .normalize.returns import ends_with_return
+    if not ends_with_return(body):
+        raise location.unsupported(body[-1] if body else fdef, "return",
+                                   "every path through the function must end with `return <expression>`")
     for node in gast.walk(fdef):
         if node is fdef:
             continue
         for kind, hint in list(_STATEMENT_HINTS.items()) + list(_EXPRESSION_HINTS.items()):
             if type(node) is kind:
                 raise location.unsupported(node, kind.__name__, hint)
-        if isinstance(node, gast.Return) and node is not body[-1]:
-            raise location.unsupported(node, "return",
-                                       "early `return` is not supported yet; return once, at the end")
+        if isinstance(node, gast.Return) and node.value is None:
+            raise location.unsupported(node, "return", "a bare `return` returns None; return a value")
         if isinstance(node, (gast.For, gast.While)) and node.orelse:
             raise location.unsupported(node, "loop else", "`else` clauses on loops are not supported")
         if isinstance(node, gast.Expr) and not (isinstance(node.value, gast.Constant)):

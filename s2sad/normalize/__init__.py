@@ -1,5 +1,6 @@
 """Normalisation before AD: one lowering per module, applied in this order.
 
+0. `returns`, then `loop_exits`: early `return`, `break` and `continue` become flags.
 1. `augassign`: `x op= e` becomes `x = x op e` (subscript `+=`/`-=` stay: they have a cheap adjoint).
 2. `unpack`: tuple unpacking and chained assignment become single assignments.
 3. `ifexp`: conditional expressions become `if` statements.
@@ -15,6 +16,8 @@ import gast
 from .anf import to_anf
 from .augassign import lower_augassign
 from .ifexp import lower_ifexp
+from .loop_exits import lower_loop_exits
+from .returns import lower_returns
 from .unpack import lower_unpacking
 
 ORIGIN = "s2sad_origin"
@@ -32,6 +35,11 @@ class Origins:
             self.statements.append(copy.deepcopy(stmt))
             for field in ("body", "orelse"):
                 self.tag(getattr(stmt, field, []) or [])
+
+    def add(self, stmt):
+        """Register a statement a lowering synthesised; it is emitted as it stands."""
+        setattr(stmt, ORIGIN, len(self.statements))
+        self.statements.append(copy.deepcopy(stmt))
 
     def __getitem__(self, index):
         return self.statements[index]
@@ -51,6 +59,8 @@ def normalize(fdef, location, namer, resolver):
     """Run all lowerings on `fdef` in place; returns the Origins table."""
     origins = Origins()
     origins.tag(fdef.body)
+    fdef.body = lower_returns(fdef.body, namer, origins)
+    fdef.body = lower_loop_exits(fdef.body, namer, origins)
     fdef.body = lower_augassign(fdef.body)
     fdef.body = lower_unpacking(fdef.body, namer, location)
     fdef.body = lower_ifexp(fdef.body, namer)
