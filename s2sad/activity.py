@@ -14,11 +14,13 @@ import gast
 
 from . import rules
 from .anf_info import stored_array, target_name, walk_statements
-from .types import is_real
+from .codegen import src
+from .types import BOOL, INT, Array, is_real
 
 
 class Activity:
-    def __init__(self, body, types, wrt, resolver):
+    def __init__(self, body, types, wrt, resolver, location):
+        self.location = location
         self.types = types
         self.resolver = resolver
         self.locals = set(types)
@@ -45,9 +47,16 @@ class Activity:
 
     def _forward(self, stmt):
         defined = self._defined(stmt)
-        if defined is None or defined in self.varied or not is_real(self.types.get(defined)):
+        if defined is None or defined in self.varied:
             return False
         if any(n in self.varied for n in self._differentiable_reads(stmt.value)):
+            t = self.types.get(defined)
+            if not is_real(t):
+                if t in (INT, BOOL) or (isinstance(t, Array) and t.kind in "ib"):
+                    return False          # integer or boolean results carry no derivative
+                raise self.location.unsupported(
+                    stmt, "type", f"cannot tell what `{src(stmt.value)}` computes (a float, an array?), "
+                                  "so its derivative cannot be generated")
             self.varied.add(defined)
             return True
         return False

@@ -106,6 +106,11 @@ class GradientFunction:
 
 def _as_result(gradient, arg):
     if isinstance(arg, np.ndarray):
+        if np.shape(gradient) != arg.shape:
+            raise S2SADError(
+                f"internal shape mismatch: gradient of shape {np.shape(gradient)} for an argument of shape "
+                f"{arg.shape}; this happens when a 1-element array is broadcast against a longer one, "
+                "which s2sad does not differentiate yet")
         return gradient
     return float(gradient)
 

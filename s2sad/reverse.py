@@ -22,6 +22,7 @@ import copy
 from collections import namedtuple
 
 import gast
+import numpy as np
 
 from . import rules
 from .anf_info import is_simple, read_names, stored_array, target_name, walk_statements
@@ -31,6 +32,9 @@ from .simplify import simplify
 from .subset import step_value
 from .types import BOOL, FLOAT, INT, Array
 
+_METHODS = {"sum": np.sum, "mean": np.mean, "max": np.max, "min": np.min, "prod": np.prod,
+            "copy": np.copy, "dot": np.dot, "transpose": np.transpose, "reshape": np.reshape,
+            "ravel": np.ravel}
 ENTRY = -1                      # version of a name as it was when the block started
 Ctx = namedtuple("Ctx", "in_loop loop_vars")
 TAPES = ("float", "int", "branch")
@@ -229,7 +233,31 @@ class ReverseTransform:
             return "float"
         if t in (INT, BOOL):
             return "int"
+        if isinstance(t, Array) and t.kind == "f" and t.ndim in (1, 2):
+            return "array"
         return None
+
+    def element_type(self, array, subscript):
+        """Type of `array[index]` as a store target (a scalar, or an array for slices)."""
+        from .types import TypeInference
+        inference = TypeInference(self.resolver, self.types)
+        return inference.subscript(gast.Subscript(value=name(array), slice=subscript.slice, ctx=gast.Load()))
+
+    def save(self, n, value_src=None):
+        """Forward-sweep statements that push `n` (or the value `value_src`) on its tape."""
+        kind = self.tape_of(n)
+        value_src = value_src or n
+        if kind == "array":
+            self.tapes_used.add("float")
+            return stmts(f"float_tape, float_top = push_array(float_tape, float_top, {value_src})")
+        return self.push(kind, value_src)
+
+    def restore(self, n, target):
+        kind = self.tape_of(n)
+        if kind == "array":
+            self.tapes_used.add("float")
+            return stmts(f"{target}, float_top = pop_array{self.types[n].ndim}(float_tape, float_top)")
+        return self.pop(kind, target)
 
     # ------------------------------------------------------------------ control flow
     def if_unit(self, node, ctx):
@@ -475,18 +503,47 @@ class BlockPlan:
             return None if part is None else simplify(Substitute().visit(copy.deepcopy(part)))
         return op._replace(expr=rewrite(op.expr), index=rewrite(op.index))
 
-    def _contribute(self, var, expr, origin):
+    def _contribute(self, var, expr, origin, source_type=None, broadcasts=False, j=None):
+        """Add `expr` to the adjoint of `var`; `source_type` is the type the contribution has.
+
+        A contribution shaped like the statement's result is summed down to `var`'s shape:
+        `np.sum` for a scalar, `unbroadcast` where NumPy broadcasting may have widened it.
+        """
         tr = self.tr
+        var_type = tr.types.get(var)
+        is_view = isinstance(expr, (gast.Name, gast.Subscript, gast.Attribute))
+        if isinstance(source_type, Array) and var_type == FLOAT:
+            expr = gast.Call(func=gast.Attribute(value=name("np"), attr="sum", ctx=gast.Load()),
+                             args=[expr], keywords=[])
+        elif isinstance(var_type, Array) and isinstance(source_type, Array) and (
+                broadcasts or source_type.ndim != var_type.ndim):
+            like = self.versioned(var, j) if j is not None else name(var)
+            expr = gast.Call(func=name("unbroadcast"), args=[expr, like], keywords=[])
         if var in tr.block_local and var not in self.received:
             self.received.add(var)
+            if isinstance(var_type, Array) and is_view:
+                expr = gast.Call(func=gast.Attribute(value=expr, attr="copy", ctx=gast.Load()), args=[],
+                                 keywords=[])          # never alias another adjoint (or a view of one)
             return [Op("set", var, expr, None, origin)]
         return [Op("add", var, expr, None, origin)]
+
+    def _ensure_array_adjoint(self, array, j, origin):
+        """A block-local array's adjoint starts as zeros before its elements accumulate."""
+        if array in self.tr.block_local and array not in self.received:
+            self.received.add(array)
+            zeros = gast.Call(func=gast.Attribute(value=name("np"), attr="zeros_like", ctx=gast.Load()),
+                              args=[self.versioned(array, j)], keywords=[])
+            return [Op("set", array, zeros, None, origin)]
+        return []
 
     def _seed(self, node, j, origin):
         value = node.value
         if isinstance(value, gast.Name) and value.id in self.tr.active:
             self.received.add(value.id)
-            return [Op("set", value.id, name(self.tr.value_adj), None, origin)]
+            seed = name(self.tr.value_adj)
+            if isinstance(self.tr.types.get(value.id), Array):
+                seed = gast.Call(func=gast.Attribute(value=seed, attr="copy", ctx=gast.Load()), args=[], keywords=[])
+            return [Op("set", value.id, seed, None, origin)]
         return []
 
     def _store(self, node, array, j, origin):
@@ -494,13 +551,16 @@ class BlockPlan:
         target = node.targets[0] if isinstance(node, gast.Assign) else node.target
         index = self.index_at(target, j)
         gradient = gast.Subscript(value=name(tr.adj(array)), slice=copy.deepcopy(index), ctx=gast.Load())
-        ops = []
+        ops = self._ensure_array_adjoint(array, j, origin)
         value = node.value
         if isinstance(value, gast.Name) and value.id in tr.active:
             contribution = gradient
             if isinstance(node, gast.AugAssign) and isinstance(node.op, gast.Sub):
                 contribution = gast.UnaryOp(op=gast.USub(), operand=gradient)
-            ops += self._contribute(value.id, contribution, origin)
+            slot = tr.element_type(array, target)
+            value_type = tr.types.get(value.id)
+            broadcasts = isinstance(slot, Array) and isinstance(value_type, Array) and value_type.ndim >= 2
+            ops += self._contribute(value.id, contribution, origin, slot, broadcasts, j=j)
         if isinstance(node, gast.Assign):
             ops.append(Op("array_zero", array, None, index, origin))
         return ops
@@ -518,18 +578,30 @@ class BlockPlan:
         elif isinstance(value, gast.Subscript):
             array = value.value.id if isinstance(value.value, gast.Name) else None
             if array in tr.active:
-                if not isinstance(tr.types.get(t), str):
-                    raise tr.unsupported(tr.origin_node(node), "slice",
-                                         "reading a slice of an active array is not supported yet")
-                return self._finish(t, j, origin, [Op("array_add", array, g, self.index_at(value, j), origin)])
+                if any(isinstance(tr.types.get(n), Array) for n in self._names_in(value.slice)):
+                    raise tr.unsupported(tr.origin_node(node), "fancy indexing",
+                                         "indexing with an integer array is not differentiable yet; "
+                                         "index with integers (e.g. z[i, y[i]] in a loop)")
+                ops = self._ensure_array_adjoint(array, j, origin)
+                ops.append(Op("array_add", array, g, self.index_at(value, j), origin))
+                return self._finish(t, j, origin, ops)
             terms = []
+        elif isinstance(value, gast.Attribute) and value.attr == "T":
+            base = value.value
+            terms = [(base.id, gast.Attribute(value=g, attr="T", ctx=gast.Load()))] \
+                if isinstance(base, gast.Name) and base.id in tr.active else []
+        elif isinstance(value, gast.Call) and self._is_array_display(value):
+            terms = [(e.id, gast.Subscript(value=g, slice=gast.Constant(value=k, kind=None), ctx=gast.Load()))
+                     for k, e in enumerate(value.args[0].elts) if isinstance(e, gast.Name) and e.id in tr.active]
         else:
             terms = self._rule_terms(node, value, t, j, g)
+        result_type = tr.types.get(t)
+        broadcasts = self._may_broadcast(value)
         for var, expr in terms:
             if var == t:
                 self_terms.append(expr)
             else:
-                ops += self._contribute(var, simplify(expr), origin)
+                ops += self._contribute(var, simplify(expr), origin, result_type, broadcasts, j)
         if len(self_terms) == 1 and isinstance(self_terms[0], gast.Name) and self_terms[0].id == g.id:
             # s = s + t leaves the adjoint of s as it is
             return ops
@@ -551,18 +623,47 @@ class BlockPlan:
             ops.append(Op("zero", t, None, None, origin))
         return ops
 
+    def _names_in(self, node):
+        return [n.id for n in gast.walk(node) if isinstance(n, gast.Name)]
+
+    def _is_array_display(self, value):
+        """`np.array([a, b, c])` of scalars."""
+        tr = self.tr
+        return (tr.resolver.is_global_ref(value.func) and tr.resolver.value_of(value.func) is np.array
+                and len(value.args) == 1 and isinstance(value.args[0], gast.Tuple) and not value.keywords)
+
+    def _may_broadcast(self, value):
+        """Could an elementwise operation have broadcast one array operand against another?"""
+        operands = []
+        if isinstance(value, gast.BinOp) and not isinstance(value.op, gast.MatMult):
+            operands = [value.left, value.right]
+        elif isinstance(value, gast.Call) and self.tr.resolver.is_global_ref(value.func) and \
+                isinstance(self.tr.resolver.value_of(value.func), np.ufunc):
+            operands = value.args
+        elif isinstance(value, gast.Call) and self.tr.resolver.is_global_ref(value.func) and \
+                self.tr.resolver.value_of(value.func) in (np.where, np.clip):
+            operands = value.args
+        arrays = [self.tr.types.get(a.id) for a in operands if isinstance(a, gast.Name)]
+        # 1-D operands of one ndim are taken to have one shape (the wrapper checks the result's
+        # shape); 2-D ones broadcast rows against columns often enough to always unbroadcast
+        arrays = [a for a in arrays if isinstance(a, Array) and a.ndim >= 2]
+        return len(arrays) > 1
+
     def _rule_terms(self, node, value, t, j, g):
         """[(input name, adjoint contribution)] of `t = value` from its derivative template."""
         tr = self.tr
+        keywords = {}
         if isinstance(value, gast.BinOp):
             primal, args = rules.OPERATORS.get(type(value.op)), [value.left, value.right]
         elif isinstance(value, gast.UnaryOp) and isinstance(value.op, gast.USub):
             primal, args = rules.OPERATORS[gast.USub], [value.operand]
         elif isinstance(value, gast.Call) and tr.resolver.is_global_ref(value.func):
             primal, args = tr.resolver.value_of(value.func), list(value.args)
-            if value.keywords:
-                raise tr.unsupported(tr.origin_node(node), "call",
-                                     f"keyword arguments to {src(value.func)} are not supported yet")
+            keywords = {k.arg: k.value for k in value.keywords}
+        elif isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) and \
+                value.func.attr in _METHODS:            # x.sum(axis=0), x.copy(), a.dot(b)
+            primal, args = _METHODS[value.func.attr], [value.func.value] + list(value.args)
+            keywords = {k.arg: k.value for k in value.keywords}
         else:
             raise tr.unsupported(tr.origin_node(node), type(value).__name__,
                                  f"cannot differentiate `{src(value)}` yet")
@@ -574,14 +675,25 @@ class BlockPlan:
         if rule is None or rules.is_non_differentiable(primal):
             raise tr.unsupported(tr.origin_node(node), "call" if isinstance(value, gast.Call) else "operator",
                                  f"no derivative rule for {what}; register one with @s2sad.adjoint")
-        if rule.arity() != len(args):
+        if rule.arity() > len(args):
             raise tr.unsupported(tr.origin_node(node), "call",
                                  f"the derivative rule of {what} takes {rule.arity()} argument(s), "
                                  f"the call passes {len(args)}")
+        try:
+            options = rule.bind_options([self.atom_at(a, j) for a in args[rule.arity():]],
+                                        {k: self.atom_at(v, j) for k, v in keywords.items()})
+        except rules.RuleError as exc:
+            raise tr.unsupported(tr.origin_node(node), "call", str(exc)) from None
         ans = name(t)
         ans.version = j
-        inputs = [self.atom_at(a, j) for a in args]
-        return [(args[k].id, rule.partial(k, g, ans, inputs)) for k in active]
+        inputs = [self.atom_at(a, j) for a in args[:rule.arity()]]
+        active = [k for k in active if k < rule.arity()]
+        for k in active:
+            if not rule.differentiable(k):
+                raise tr.unsupported(tr.origin_node(node), "call",
+                                     f"argument {k + 1} of {what} is not differentiable; "
+                                     "wrap it in s2sad.stop_gradient(...) if that is intended")
+        return [(args[k].id, rule.partial(k, g, ans, inputs, options)) for k in active]
 
     # -- what must be recomputed, saved or taped
     def _slice(self):
@@ -618,8 +730,8 @@ class BlockPlan:
                 continue
             if tr.tape_of(n) is None:
                 raise tr.unsupported(tr.origin_node(self.nodes[0]), "array reassignment",
-                                     f"array {n!r} is rebound in a loop or reassigned, and an earlier "
-                                     "value is needed; assign into it with `{n}[...] = ...` instead")
+                                     f"the value of {n!r} must be saved for the reverse sweep, but it is "
+                                     f"of type {tr.types.get(n)}, which cannot be saved yet")
             self.saves.append(n)
         self._name_versions(needed)
 
@@ -634,7 +746,7 @@ class BlockPlan:
     def _is_taped_load(self, node):
         value = node.value
         return (isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name)
-                and value.value.id in self.tr.stored and self.tr.is_scalar(target_name(node)))
+                and value.value.id in self.tr.stored and self.tr.tape_of(target_name(node)) in ("float", "array"))
 
     def _name_versions(self, needed):
         tr = self.tr
@@ -679,20 +791,24 @@ class BlockPlan:
         forward = []
         for n in self.saves:
             if self.ctx.in_loop:
-                forward += tr.push(tr.tape_of(n), n)
-                counts = counts.plus(Counts({tr.tape_of(n): 1}))
+                forward += tr.save(n)
+                if tr.tape_of(n) != "array":          # arrays reserve their own room
+                    counts = counts.plus(Counts({tr.tape_of(n): 1}))
             else:
-                forward += stmts(f"{self.version_name[(n, ENTRY)]} = {n}")
+                copy_ = ".copy()" if n in tr.stored else ""
+                forward += stmts(f"{self.version_name[(n, ENTRY)]} = {n}{copy_}")
         forward += self._forward_statements()
-        counts = counts.plus(Counts(float=len(self.taped))) if self.taped else counts
+        scalar_loads = [v for v in self.taped if tr.tape_of(target_name(self.nodes[v])) != "array"]
+        counts = counts.plus(Counts(float=len(scalar_loads))) if scalar_loads else counts
         if not self.ops:
             return forward, [], counts
         reverse = []
         for v in reversed(self.taped):
-            reverse += tr.pop("float", self.version_name[(target_name(self.nodes[v]), v)])
+            t = target_name(self.nodes[v])
+            reverse += tr.restore(t, self.version_name[(t, v)])
         if self.ctx.in_loop:
             for n in reversed(self.saves):
-                reverse += tr.pop(tr.tape_of(n), self.version_name[(n, ENTRY)])
+                reverse += tr.restore(n, self.version_name[(n, ENTRY)])
         for v in sorted(self.recompute):
             node = self.nodes[v]
             t = target_name(node)
@@ -715,6 +831,8 @@ class BlockPlan:
     def _op_statement(self, op):
         adj = self.tr.adj(op.var)
         if op.kind == "zero":
+            if isinstance(self.tr.types.get(op.var), Array):
+                return stmt(f"{adj}[...] = 0.0")
             return stmt(f"{adj} = 0.0")
         if op.kind == "array_zero":
             return stmt(f"{adj}[{src(self.rename(op.index))}] = 0.0")
@@ -740,12 +858,12 @@ class BlockPlan:
             if original:
                 for v in group:
                     if v in taped:
-                        out += tr.push("float", src(self._inline(self.nodes[v].value, group, v)))
+                        out += tr.save(target_name(self.nodes[v]), src(self._inline(self.nodes[v].value, group, v)))
                 out += self._original(origin)
             else:
                 for v in group:
                     if v in taped:
-                        out += tr.push("float", src(self.nodes[v].value))
+                        out += tr.save(target_name(self.nodes[v]), src(self.nodes[v].value))
                     out.append(self._as_forward(self.nodes[v]))
         return out
 

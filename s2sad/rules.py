@@ -38,6 +38,10 @@ class Rule:
         source = textwrap.dedent(inspect.getsource(template))
         fdef = gast.parse(source).body[0]
         params = [a.id for a in fdef.args.args]
+        defaults = fdef.args.defaults
+        options = params[len(params) - len(defaults):] if defaults else []
+        self.options = dict(zip(options, defaults))    # keyword options such as axis=None
+        params = params[:len(params) - len(defaults)] if defaults else params
         if params[:2] != ["g", "ans"] or len(params) < 3:
             raise RuleError(f"derivative template {self.name!r} must be declared as "
                             f"def {self.name}(g, ans, <inputs...>)")
@@ -55,9 +59,29 @@ class Rule:
     def arity(self):
         return len(self.inputs)
 
-    def partial(self, index, g, ans, args):
+    def differentiable(self, index):
+        """False where the template returns None: that input never gets a contribution."""
+        p = self.partials[index]
+        return not (isinstance(p, gast.Constant) and p.value is None)
+
+    def bind_options(self, extra_args, keywords):
+        """Map extra positional arguments and keywords of a call onto the template's options."""
+        names = list(self.options)
+        if len(extra_args) > len(names):
+            raise RuleError(f"{self.name} takes at most {len(self.inputs) + len(names)} positional arguments")
+        bound = dict(self.options)
+        bound.update(zip(names, extra_args))
+        for key, value in keywords.items():
+            if key not in bound:
+                raise RuleError(f"the derivative rule {self.name!r} has no option {key!r}")
+            bound[key] = value
+        return bound
+
+    def partial(self, index, g, ans, args, options=None):
         """The contribution to input `index`: the template expression with names substituted."""
         mapping = {"g": g, "ans": ans}
+        mapping.update(self.options)
+        mapping.update(options or {})
         mapping.update(zip(self.inputs, args))
         return _substitute(self.partials[index], mapping)
 
@@ -104,7 +128,7 @@ def _load_builtin_templates():
     global _LOADED
     if not _LOADED:
         _LOADED = True
-        for module in ("arithmetic", "elementary"):
+        for module in ("arithmetic", "elementary", "reductions", "linalg", "arrays"):
             importlib.import_module(f"s2sad.templates.{module}")
 
 

@@ -71,6 +71,13 @@ class _Simplify(gast.NodeTransformer):
             return gast.BinOp(left=node.left, op=gast.Sub(), right=node.right.operand)
         return node
 
+    def visit_IfExp(self, node):
+        self.generic_visit(node)
+        test = _static_truth(node.test)
+        if test is None:
+            return node
+        return node.body if test else node.orelse
+
     def visit_UnaryOp(self, node):
         self.generic_visit(node)
         if isinstance(node.op, gast.USub):
@@ -86,6 +93,17 @@ def _constant(value):
     if value < 0:
         return gast.UnaryOp(op=gast.USub(), operand=gast.Constant(value=-value, kind=None))
     return gast.Constant(value=value, kind=None)
+
+
+def _static_truth(test):
+    """The value of `X is None` / `X is not None` when X is a literal, else None."""
+    if isinstance(test, gast.Compare) and len(test.ops) == 1 and isinstance(test.left, gast.Constant) \
+            and isinstance(test.comparators[0], gast.Constant) and test.comparators[0].value is None:
+        if isinstance(test.ops[0], gast.Is):
+            return test.left.value is None
+        if isinstance(test.ops[0], gast.IsNot):
+            return test.left.value is not None
+    return None
 
 
 def simplify(expr):

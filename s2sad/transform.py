@@ -18,7 +18,9 @@ from .resolve import Resolver
 from .reverse import TAPES, ReverseTransform
 from .types import BOOL, FLOAT, INT, Array, infer_types, is_real
 
-RUNTIME_NAMES = ("reserve", "np", "math")
+from .runtime import NAMES as _RUNTIME_HELPERS
+
+RUNTIME_NAMES = ("np", "math") + _RUNTIME_HELPERS
 
 
 @dataclass
@@ -82,7 +84,7 @@ def derive(func, wrt_names, arg_types):
         raise NonDifferentiableError(
             f"grad needs a scalar result, but {func.__name__} returns {_describe(result_type)} "
             f"(line {fdef.body[-1].lineno}); reduce it to a scalar (e.g. with np.sum)")
-    activity = Activity(fdef.body, types, wrt_names, resolver)
+    activity = Activity(fdef.body, types, wrt_names, resolver, location)
     tr = ReverseTransform(fdef, origins, types, activity, resolver, namer, location, wrt_names)
     tr.value_name = namer.fresh("value")
     tr.value_adj = namer.fresh("value_adj")

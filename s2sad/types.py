@@ -49,7 +49,7 @@ def join(a, b):
     return UNKNOWN
 
 
-_FLOAT_FUNCS = {"sqrt", "exp", "log", "log1p", "expm1", "sin", "cos", "tan", "tanh", "sinh",
+_FLOAT_FUNCS = {"transpose", "outer", "sqrt", "exp", "log", "log1p", "expm1", "sin", "cos", "tan", "tanh", "sinh",
                 "cosh", "arcsin", "arccos", "arctan", "arctan2", "hypot", "asin", "acos",
                 "atan", "atan2", "log10", "log2", "power", "float64", "float", "sign", "abs",
                 "absolute", "fabs", "maximum", "minimum", "square", "erf", "erfc", "pow"}
@@ -171,7 +171,21 @@ class TypeInference:
             if node.func.attr == "copy":
                 return base
             if node.func.attr in _REDUCTIONS and isinstance(base, Array):
-                return FLOAT if not node.keywords and not node.args else Array(base.ndim - 1, base.kind)
+                if node.func.attr == "dot":
+                    other = self.expr(node.args[0]) if node.args else None
+                    ndim = base.ndim + (other.ndim if isinstance(other, Array) else 0) - 2
+                    return Array(ndim, "f") if ndim > 0 else FLOAT
+                if not node.keywords and not node.args:
+                    return FLOAT if base.kind == "f" else INT
+                return Array(base.ndim - 1, base.kind) if base.ndim > 1 else FLOAT
+            if node.func.attr == "transpose":
+                return base
+            if node.func.attr in ("ravel", "flatten") and isinstance(base, Array):
+                return Array(1, base.kind)
+            if node.func.attr == "reshape" and isinstance(base, Array):
+                shape = [self.expr(a) for a in node.args]
+                ndim = len(shape[0].elts) if len(shape) == 1 and isinstance(shape[0], TupleType) else len(shape)
+                return Array(ndim, base.kind)
             return UNKNOWN
         func = self.resolver.value_of(node.func)
         name = getattr(func, "__name__", "")
@@ -183,11 +197,21 @@ class TypeInference:
             ndim = len(shape.elts) if isinstance(shape, TupleType) else 1
             kind = _dtype_kind(node, self.resolver)
             return Array(ndim, kind)
+        if func is np.array and args and isinstance(args[0], TupleType):
+            kinds = {e for e in args[0].elts}
+            return Array(1, "f" if FLOAT in kinds or _dtype_kind(node, self.resolver) == "f" else "i")
         if name in _LIKE:
             base = args[0] if args else UNKNOWN
             if isinstance(base, Array) and name.endswith("_like"):
                 return Array(base.ndim, _dtype_kind(node, self.resolver, base.kind))
             return base
+        if name == "expand_dims" and args and isinstance(args[0], Array):
+            return Array(args[0].ndim + 1, args[0].kind)
+        if name in ("ravel", "flatten") and args and isinstance(args[0], Array):
+            return Array(1, args[0].kind)
+        if name == "reshape" and len(args) > 1 and isinstance(args[0], Array):
+            shape = args[1]
+            return Array(len(shape.elts) if isinstance(shape, TupleType) else 1, args[0].kind)
         if name in _INT_FUNCS:
             return INT
         if name in ("min", "max") and func in (min, max):
@@ -197,7 +221,9 @@ class TypeInference:
             return result
         if name in _REDUCTIONS and args:
             if any(k.arg == "axis" for k in node.keywords) or len(args) > 1 and name not in ("dot", "vdot"):
-                return Array(max(args[0].ndim - 1, 1), "f") if isinstance(args[0], Array) else UNKNOWN
+                if isinstance(args[0], Array):
+                    return Array(args[0].ndim - 1, "f") if args[0].ndim > 1 else FLOAT
+                return UNKNOWN
             if name in ("dot",) and all(isinstance(a, Array) for a in args):
                 ndim = args[0].ndim + args[1].ndim - 2
                 return Array(ndim, "f") if ndim > 0 else FLOAT
