@@ -11,6 +11,7 @@ import numpy as np
 
 from . import runtime
 from .errors import NonDifferentiableError, S2SADError
+from .helpers import with_jitted_helpers
 from .parsing import python_function
 from .transform import derive, normalise_wrt
 from .types import FLOAT, INT, Array, type_of_value, TupleType
@@ -20,20 +21,41 @@ class CompilationError(S2SADError):
     """Numba could not compile the generated code."""
 
 
+_BUILT = {}
+
+
+def build(derivative, jit):
+    """The callable for generated code: exec'd in its function's globals, compiled if `jit`.
+
+    Helpers it calls get their own derivatives built the same way; under Numba the user's
+    plain-Python helpers are compiled too so that the forward sweep can call them."""
+    key = (id(derivative), jit)
+    if key in _BUILT:
+        return _BUILT[key][1]
+    func = python_function(derivative.func)
+    namespace = dict(func.__globals__)
+    if jit:
+        namespace = with_jitted_helpers(namespace, func.__code__.co_names)
+    namespace.update(runtime.COMPILED if jit else runtime.PYTHON)
+    namespace.setdefault("np", np)
+    namespace.setdefault("math", math)
+    for name, dependency in derivative.dependencies.items():
+        namespace[name] = build(dependency, jit)
+    code = compile(derivative.source, f"<s2sad: {derivative.name}>", "exec")
+    exec(code, namespace)
+    python = namespace[derivative.name]
+    built = numba.njit(python) if jit else python
+    _BUILT[key] = (derivative, built)          # keeps the derivative alive, so its id stays unique
+    return built
+
+
 class Specialization:
     """The generated derivative for one signature of argument types, ready to call."""
 
     def __init__(self, derivative, jit):
         self.derivative = derivative
         self.source = derivative.source
-        namespace = dict(python_function(derivative.func).__globals__)
-        namespace.update(runtime.COMPILED if jit else runtime.PYTHON)
-        namespace.setdefault("np", np)
-        namespace.setdefault("math", math)
-        code = compile(self.source, f"<s2sad: {derivative.name}>", "exec")
-        exec(code, namespace)
-        self.python = namespace[derivative.name]
-        self.func = numba.njit(self.python) if jit else self.python
+        self.func = build(derivative, jit)
         self.jit = jit
         self.tapes = [np.empty(1024, dtype={"float": np.float64, "int": np.int64, "branch": np.bool_}[t])
                       for t in derivative.tapes]

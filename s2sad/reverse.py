@@ -25,6 +25,7 @@ import gast
 import numpy as np
 
 from . import rules
+from .helpers import user_function
 from .anf_info import is_simple, read_names, stored_array, target_name, walk_statements
 from .codegen import comment, name, src, stmt, stmts
 from .normalize import origin_of
@@ -42,6 +43,13 @@ Op = namedtuple("Op", "kind var expr index origin")
 #   kind: "add"  var_adj += expr            "set"   var_adj = expr
 #         "zero" var_adj = 0.0              "array_add"  var_adj[index] += expr
 #         "array_zero" var_adj[index] = 0.0
+
+
+def _without_copy(expr):
+    if isinstance(expr, gast.Call) and isinstance(expr.func, gast.Attribute) and expr.func.attr == "copy" \
+            and not expr.args:
+        return expr.func.value
+    return expr
 
 
 class Counts(dict):
@@ -74,6 +82,8 @@ class ReverseTransform:
         self.locals = set(types) | set(self.params)
         self.tapes_used = set()
         self.adj_names = {}
+        self.dependencies = {}      # generated helper derivatives this code calls
+        self.helper = False
         self._index_statements()
 
     # ------------------------------------------------------------------ analysis
@@ -358,6 +368,7 @@ class BlockPlan:
 
     def __init__(self, tr, nodes, ctx):
         self.tr, self.nodes, self.ctx = tr, nodes, ctx
+        self.pending_call = None
         self.start = tr.position[id(nodes[0])]
         self._group_by_origin()
         self._reaching_definitions()
@@ -491,7 +502,7 @@ class BlockPlan:
                    for part in (op.expr, op.index) if part is not None for n in gast.walk(part))
 
     def _writes(self, op, adj):
-        return self.tr.adj(op.var) == adj
+        return op.var is not None and self.tr.adj(op.var) == adj
 
     @staticmethod
     def _substituted(op, old, value):
@@ -511,7 +522,6 @@ class BlockPlan:
         """
         tr = self.tr
         var_type = tr.types.get(var)
-        is_view = isinstance(expr, (gast.Name, gast.Subscript, gast.Attribute))
         if isinstance(source_type, Array) and var_type == FLOAT:
             expr = gast.Call(func=gast.Attribute(value=name("np"), attr="sum", ctx=gast.Load()),
                              args=[expr], keywords=[])
@@ -521,11 +531,21 @@ class BlockPlan:
             expr = gast.Call(func=name("unbroadcast"), args=[expr, like], keywords=[])
         if var in tr.block_local and var not in self.received:
             self.received.add(var)
-            if isinstance(var_type, Array) and is_view:
+            if isinstance(var_type, Array) and self._is_view(expr):
                 expr = gast.Call(func=gast.Attribute(value=expr, attr="copy", ctx=gast.Load()), args=[],
                                  keywords=[])          # never alias another adjoint (or a view of one)
             return [Op("set", var, expr, None, origin)]
         return [Op("add", var, expr, None, origin)]
+
+    def _is_view(self, expr):
+        """Could `expr` share memory with another adjoint array (so that `=` would alias it)?"""
+        if isinstance(expr, gast.Name):
+            return expr.id in self.tr.adj_names.values()
+        if isinstance(expr, (gast.Subscript, gast.Attribute)):
+            return True
+        if isinstance(expr, gast.Call) and isinstance(expr.func, gast.Name) and expr.func.id == "unbroadcast":
+            return self._is_view(expr.args[0])
+        return False
 
     def _ensure_array_adjoint(self, array, j, origin):
         """A block-local array's adjoint starts as zeros before its elements accumulate."""
@@ -597,6 +617,10 @@ class BlockPlan:
             terms = self._rule_terms(node, value, t, j, g)
         result_type = tr.types.get(t)
         broadcasts = self._may_broadcast(value)
+        if self.pending_call is not None:
+            ops.append(Op("call", None, self.pending_call, None, origin))
+            self.pending_call = None
+            result_type = None          # the helper's derivative returns adjoints shaped like its inputs
         for var, expr in terms:
             if var == t:
                 self_terms.append(expr)
@@ -671,6 +695,11 @@ class BlockPlan:
         if not active:
             return []
         rule = rules.lookup(primal)
+        if rule is None and user_function(primal) is not None:
+            if keywords:
+                raise tr.unsupported(tr.origin_node(node), "call",
+                                     f"keyword arguments to {src(value.func)} are not supported yet")
+            return self._helper_call(node, user_function(primal), args, active, j, g)
         what = src(value.func) if isinstance(value, gast.Call) else type(getattr(value, "op", value)).__name__
         if rule is None or rules.is_non_differentiable(primal):
             raise tr.unsupported(tr.origin_node(node), "call" if isinstance(value, gast.Call) else "operator",
@@ -694,6 +723,37 @@ class BlockPlan:
                                      f"argument {k + 1} of {what} is not differentiable; "
                                      "wrap it in s2sad.stop_gradient(...) if that is intended")
         return [(args[k].id, rule.partial(k, g, ans, inputs, options)) for k in active]
+
+    def _helper_call(self, node, helper, args, active, j, g):
+        """Call the helper's own generated derivative; returns [("__call__", Op)] + contributions."""
+        from .transform import derive
+        tr = self.tr
+        params = list(helper.__code__.co_varnames[:helper.__code__.co_argcount])
+        if len(params) != len(args):
+            raise tr.unsupported(tr.origin_node(node), "call",
+                                 f"{helper.__name__} takes {len(params)} argument(s), the call passes {len(args)}")
+        arg_types = {}
+        for p, a in zip(params, args):
+            if isinstance(a, gast.Name) and a.id in tr.locals:
+                arg_types[p] = tr.types.get(a.id)
+            else:
+                from .types import TypeInference
+                arg_types[p] = TypeInference(tr.resolver, tr.types).expr(a)
+        derivative = derive(helper, [params[k] for k in active], arg_types, helper=True)
+        tr.dependencies[derivative.name] = derivative
+        tr.tapes_used.update(derivative.tapes)
+        parts = [tr.namer.fresh(f"{args[k].id}_adj_from_{helper.__name__}") for k in active]
+        inputs = [src(self.atom_at(a, j)) for a in args] + [g.id]
+        inputs += [f"np.zeros_like({args[k].id})" for k in active
+                   if isinstance(arg_types[params[k]], Array)]
+        inputs += [f"{t}_{part}" for t in derivative.tapes for part in ("tape", "top")]
+        outputs = parts + [f"{t}_tape" for t in derivative.tapes]
+        call = stmt(f"{', '.join(outputs)} = {derivative.name}({', '.join(inputs)})")
+        for n in gast.walk(call.value):      # the arguments are primal values as of the call
+            if isinstance(n, gast.Name) and n.id in tr.locals:
+                n.version = self.reaching[j].get(n.id, ENTRY)
+        self.pending_call = call
+        return [(args[k].id, name(part)) for k, part in zip(active, parts)]
 
     # -- what must be recomputed, saved or taped
     def _slice(self):
@@ -829,6 +889,10 @@ class BlockPlan:
         return forward, reverse, counts
 
     def _op_statement(self, op):
+        if op.kind == "call":
+            call = self.rename(op.expr)
+            call.value.args = [_without_copy(a) for a in call.value.args]   # the callee copies its seed
+            return call
         adj = self.tr.adj(op.var)
         if op.kind == "zero":
             if isinstance(self.tr.types.get(op.var), Array):
@@ -864,7 +928,9 @@ class BlockPlan:
                 for v in group:
                     if v in taped:
                         out += tr.save(target_name(self.nodes[v]), src(self.nodes[v].value))
-                    out.append(self._as_forward(self.nodes[v]))
+                    statement = self._as_forward(self.nodes[v])
+                    if statement is not None:
+                        out.append(statement)
         return out
 
     def _inline(self, expr, group, before):
@@ -881,12 +947,16 @@ class BlockPlan:
 
     def _original(self, origin):
         node = copy.deepcopy(self.tr.origins[origin])
+        if isinstance(node, gast.Return) and self.tr.helper:
+            return []          # a helper's derivative returns adjoints only
         if isinstance(node, gast.Return):
             return [gast.Assign(targets=[gast.Name(id=self.tr.value_name, ctx=gast.Store(), annotation=None,
                                                    type_comment=None)], value=node.value, type_comment=None)]
         return [node]
 
     def _as_forward(self, node):
+        if isinstance(node, gast.Return) and self.tr.helper:
+            return None
         if isinstance(node, gast.Return):
             return gast.Assign(targets=[gast.Name(id=self.tr.value_name, ctx=gast.Store(), annotation=None,
                                                   type_comment=None)], value=node.value, type_comment=None)

@@ -13,6 +13,13 @@ _FOLD = {gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul
          gast.Pow: operator.pow}
 
 
+def _no_copy(node):
+    if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) and node.func.attr == "copy" \
+            and not node.args and not node.keywords:
+        return node.func.value
+    return node
+
+
 def _const(node):
     if isinstance(node, gast.Constant) and type(node.value) in (int, float):
         return node.value
@@ -30,6 +37,7 @@ def _is(node, value):
 class _Simplify(gast.NodeTransformer):
     def visit_BinOp(self, node):
         self.generic_visit(node)
+        node.left, node.right = _no_copy(node.left), _no_copy(node.right)   # arithmetic makes a new array
         left, right = _const(node.left), _const(node.right)
         op = type(node.op)
         if left is not None and right is not None and op in _FOLD:

@@ -4,7 +4,7 @@
 caller needs to call it (the parameter layout and which tapes it uses).
 """
 import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import gast
 
@@ -33,6 +33,8 @@ class Derivative:
     tapes: list             # tapes used, in signature order
     func: object            # the primal Python function
     result_type: object
+    helper: bool = False    # a helper's derivative: takes tape tops, returns no value
+    dependencies: dict = field(default_factory=dict)   # name -> Derivative of helpers it calls
 
 
 def normalise_wrt(func, wrt):
@@ -58,14 +60,44 @@ def normalise_wrt(func, wrt):
     return names, many
 
 
-def derive(func, wrt_names, arg_types):
+_DERIVED = {}
+
+
+def derive(func, wrt_names, arg_types, helper=False):
+    """The Derivative of `func` w.r.t. `wrt_names` for `arg_types` (cached: generated once)."""
     func = python_function(func)
+    key = (func, tuple(wrt_names), tuple(sorted(arg_types.items(), key=lambda kv: kv[0])), helper)
+    if key not in _DERIVED:
+        _DERIVED[key] = _derive(func, wrt_names, arg_types, helper)
+    return _DERIVED[key]
+
+
+def helper_result_type(func, arg_types):
+    """The type a helper returns for the given argument types."""
+    fdef, location, resolver, _, _ = _front(func)
+    types = infer_types(fdef.body, resolver, arg_types)
+    return _result_type(fdef, types)
+
+
+def _front(func):
     fdef, location = parse_function(func)
     from .subset import check_subset
     check_subset(fdef, location)
     namer = Namer(all_names(fdef) | set(RUNTIME_NAMES) | set(func.__globals__))
     resolver = Resolver(func, fdef, location)
     origins = normalize(fdef, location, namer, resolver)
+    return fdef, location, resolver, namer, origins
+
+
+def _result_type(fdef, types):
+    result = fdef.body[-1].value
+    if isinstance(result, gast.Name):
+        return types.get(result.id)
+    return FLOAT if isinstance(result, gast.Constant) else None
+
+
+def _derive(func, wrt_names, arg_types, helper):
+    fdef, location, resolver, namer, origins = _front(func)
     params = [a.id for a in fdef.args.args]
     for w in wrt_names:
         t = arg_types[w]
@@ -77,19 +109,24 @@ def derive(func, wrt_names, arg_types):
                 f"cannot differentiate {func.__name__} with respect to {w!r}: it is {kind}; "
                 f"pass a float (e.g. {w}=float(...)) or differentiate with respect to another parameter")
     types = infer_types(fdef.body, resolver, arg_types)
-    result = fdef.body[-1].value
-    result_type = types.get(result.id) if isinstance(result, gast.Name) else (
-        FLOAT if isinstance(result, gast.Constant) else None)
-    if isinstance(result_type, Array) or result_type not in (FLOAT, INT, BOOL, None, "unknown"):
+    result_type = _result_type(fdef, types)
+    if helper:
+        if not (result_type == FLOAT or (isinstance(result_type, Array) and result_type.kind == "f")):
+            raise location.unsupported(fdef.body[-1], "helper result",
+                                       f"a differentiated helper must return a float or a float array, "
+                                       f"{func.__name__} returns {_describe(result_type)}")
+    elif isinstance(result_type, Array) or result_type not in (FLOAT, INT, BOOL, None, "unknown"):
         raise NonDifferentiableError(
             f"grad needs a scalar result, but {func.__name__} returns {_describe(result_type)} "
             f"(line {fdef.body[-1].lineno}); reduce it to a scalar (e.g. with np.sum)")
     activity = Activity(fdef.body, types, wrt_names, resolver, location)
     tr = ReverseTransform(fdef, origins, types, activity, resolver, namer, location, wrt_names)
+    tr.helper = helper
     tr.value_name = namer.fresh("value")
     tr.value_adj = namer.fresh("value_adj")
     forward, reverse, counts = tr.run()
-    return _assemble(func, fdef, tr, params, wrt_names, types, forward, reverse, counts, namer, result_type)
+    return _assemble(func, fdef, tr, params, wrt_names, types, forward, reverse, counts, namer, result_type,
+                     helper)
 
 
 def _describe(t):
@@ -98,7 +135,7 @@ def _describe(t):
     return str(t)
 
 
-def _assemble(func, fdef, tr, params, wrt, types, forward, reverse, counts, namer, result_type):
+def _assemble(func, fdef, tr, params, wrt, types, forward, reverse, counts, namer, result_type, helper):
     wrt_arrays = [w for w in wrt if isinstance(types.get(w), Array)]
     active = tr.active
     inits = []
@@ -112,16 +149,18 @@ def _assemble(func, fdef, tr, params, wrt, types, forward, reverse, counts, name
             inits.append(stmt(f"{tr.adj(n)} = 0.0"))
     top_reserve = tr.reserve(counts)
     tapes = [t for t in TAPES if t in tr.tapes_used]
+    what = "Adjoints of the inputs" if helper else "Value and gradient"
     body = [gast.Expr(value=gast.Constant(
-        value=f"Value and gradient of {func.__name__} with respect to {', '.join(wrt)}. Generated by s2sad.",
+        value=f"{what} of {func.__name__} with respect to {', '.join(wrt)}. Generated by s2sad.",
         kind=None))]
-    body += [stmt(f"{t}_top = 0") for t in tapes]
+    if not helper:
+        body += [stmt(f"{t}_top = 0") for t in tapes]
     body += top_reserve
     body.append(comment("forward sweep: the primal computation, saving what the reverse sweep needs"))
     body += forward
     body.append(comment("reverse sweep: adjoints flow from the result back to the inputs"))
     body += inits + reverse
-    outputs = [tr.value_name]
+    outputs = [] if helper else [tr.value_name]
     for w in wrt:
         if w in active or w in wrt_arrays:
             outputs.append(tr.adj(w))
@@ -129,12 +168,14 @@ def _assemble(func, fdef, tr, params, wrt, types, forward, reverse, counts, name
             outputs.append("0.0")
     outputs += [f"{t}_tape" for t in tapes]
     body.append(stmt(f"return {', '.join(outputs)}"))
-    gname = namer.fresh(f"{func.__name__}_grad")
-    args = params + [tr.value_adj] + [tr.adj(w) for w in wrt_arrays] + [f"{t}_tape" for t in tapes]
+    gname = namer.fresh(f"{func.__name__}_vjp" if helper else f"{func.__name__}_grad")
+    tape_args = [f"{t}_{part}" for t in tapes for part in (("tape", "top") if helper else ("tape",))]
+    args = params + [tr.value_adj] + [tr.adj(w) for w in wrt_arrays] + tape_args
     signature = stmt(f"def {gname}({', '.join(args)}):\n    pass")
     signature.body = body
     source = render(gast.Module(body=[signature], type_ignores=[]))
-    return Derivative(gname, source, params, wrt, wrt_arrays, tapes, func, result_type)
+    return Derivative(gname, source, params, wrt, wrt_arrays, tapes, func, result_type, helper,
+                      dict(tr.dependencies))
 
 
 def _seeded(fdef):

@@ -192,6 +192,13 @@ class TypeInference:
         args = [self.expr(a) for a in node.args]
         if any(a is None for a in args):
             return None
+        from .helpers import user_function
+        from . import rules
+        helper = user_function(func)
+        if helper is not None and rules.lookup(func) is None:
+            from .transform import helper_result_type
+            params = helper.__code__.co_varnames[:helper.__code__.co_argcount]
+            return helper_result_type(helper, dict(zip(params, args))) or UNKNOWN
         if name in _ALLOCATORS:
             shape = args[0] if args else INT
             ndim = len(shape.elts) if isinstance(shape, TupleType) else 1
