@@ -9,7 +9,7 @@ import math
 import numba
 import numpy as np
 
-from . import runtime
+from . import cache, runtime
 from .errors import NonDifferentiableError, S2SADError
 from .helpers import with_jitted_helpers
 from .parsing import python_function
@@ -41,10 +41,11 @@ def build(derivative, jit):
     namespace.setdefault("math", math)
     for name, dependency in derivative.dependencies.items():
         namespace[name] = build(dependency, jit)
-    code = compile(derivative.source, f"<s2sad: {derivative.name}>", "exec")
+    path = cache.source_file(derivative, namespace) if jit else None
+    code = compile(derivative.source, path or f"<s2sad: {derivative.name}>", "exec")
     exec(code, namespace)
     python = namespace[derivative.name]
-    built = numba.njit(python) if jit else python
+    built = numba.njit(cache=path is not None)(python) if jit else python
     _BUILT[key] = (derivative, built)          # keeps the derivative alive, so its id stays unique
     return built
 

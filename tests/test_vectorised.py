@@ -1,0 +1,29 @@
+"""Vectorised NumPy: elementwise ops with broadcasting, reductions, @, slices, array state."""
+import numpy as np
+import pytest
+
+from s2sad.testing import check_grads
+from tests.programs import vectorised as vec
+
+rng = np.random.default_rng(2)
+CASES = [
+    ("norm", vec.norm, (rng.random(5),), 0),
+    ("scalar_array_broadcast", vec.bcast, (rng.random(4), 0.3, rng.random(4)), (0, 1, 2)),
+    ("row_column_broadcast", vec.rowcol, (rng.random((3, 4)), rng.random((1, 4)), rng.random((3, 1))), (0, 1, 2)),
+    ("matrix_vector", vec.mat, (rng.random((3, 4)), rng.random(4), rng.random(3)), (0, 1, 2)),
+    ("matrix_matrix", vec.mm, (rng.random((3, 4)), rng.random((4, 2))), (0, 1)),
+    ("reductions_with_axis", vec.axes, (rng.random((3, 4)) + 0.5,), 0),
+    ("where_and_clip", vec.where_clip, (rng.random(6), 1.7), (0, 1)),
+    ("slices", vec.slices, (rng.random(7),), 0),
+    ("in_place_slice_stencil", vec.heat_vec, (rng.random(8), 0.2), (0, 1)),
+    ("softmax_cross_entropy", vec.softmax_ce,
+     (rng.random((4, 3)), rng.random((5, 4)), np.array([0, 2, 1, 1, 0])), 0),
+    ("array_loop_carried", vec.rebinding, (rng.random(4), 0.7, 0.1), (0, 1)),
+    ("array_display", vec.arr_display, (0.4, 1.3), (0, 1)),
+]
+
+
+@pytest.mark.parametrize("jit", [False, True])
+@pytest.mark.parametrize("label,f,args,wrt", CASES, ids=[c[0] for c in CASES])
+def test_vectorised_matches_finite_differences(label, f, args, wrt, jit):
+    check_grads(f, args, wrt, rtol=1e-5, jit=jit)
