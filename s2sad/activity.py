@@ -78,7 +78,7 @@ class Activity:
         if isinstance(expr, gast.UnaryOp):
             return [] if isinstance(expr.op, gast.Not) else self._differentiable_reads(expr.operand)
         if isinstance(expr, gast.BinOp):
-            if isinstance(expr.op, (gast.Mod, gast.FloorDiv)):
+            if isinstance(expr.op, gast.FloorDiv):
                 return []
             return self._differentiable_reads(expr.left) + self._differentiable_reads(expr.right)
         if isinstance(expr, gast.Subscript):

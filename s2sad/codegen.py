@@ -1,4 +1,5 @@
 """Small helpers to build gast code from text, and to turn a tree into readable source."""
+import ast
 import re
 
 import astor
@@ -11,21 +12,15 @@ def src(node):
     """Python source of one gast expression or statement, without a trailing newline."""
     if isinstance(node, str):
         return node
-    tree = gast.gast_to_ast(node)
-    text = astor.to_source(tree).strip()
-    if text.startswith("(") and text.endswith(")") and _balanced(text[1:-1]):
-        text = text[1:-1]
-    return text
+    return ast.unparse(gast.gast_to_ast(node))     # always one line, so it can be embedded
 
 
-def _balanced(text):
-    depth = 0
-    for ch in text:
-        depth += ch == "("
-        depth -= ch == ")"
-        if depth < 0:
-            return False
-    return depth == 0
+
+def index_src(index):
+    """Source of a subscript's index, as written between the brackets (`i, :` not `(i, :)`)."""
+    if isinstance(index, gast.Tuple):
+        return ", ".join(src(e) for e in index.elts)
+    return src(index)
 
 
 def stmts(text):

@@ -27,7 +27,7 @@ import numpy as np
 from . import rules
 from .helpers import user_function
 from .anf_info import is_simple, read_names, stored_array, target_name, walk_statements
-from .codegen import comment, name, src, stmt, stmts
+from .codegen import comment, index_src, name, src, stmt, stmts
 from .normalize import origin_of
 from .simplify import simplify
 from .subset import step_value
@@ -116,7 +116,52 @@ class ReverseTransform:
                 for n in self._names(getattr(node, "test", None) or getattr(node, "iter", None)):
                     self.uses.setdefault(n, []).append(pos)
         self.stable = {n for n, ds in self.defs.items() if len(ds) == 1 and not ds[0][1]}
+        self.definition = {}     # name assigned once -> its statement
+        self.loop_of = {}        # id(statement) -> (innermost enclosing loop, directly in its body?)
+        self._index_loops(self.fdef.body, None, False)
         self._find_block_locals()
+
+    def _index_loops(self, body, loop, nested):
+        for node in body:
+            self.loop_of[id(node)] = (id(loop) if loop is not None else None, not nested)
+            t = target_name(node) if is_simple(node) else None
+            if t and len(self.defs.get(t, [])) == 1:
+                self.definition[t] = node
+            if isinstance(node, (gast.For, gast.While)):
+                self._index_loops(node.body, node, False)
+            elif isinstance(node, gast.If):
+                self._index_loops(node.body, loop, True)
+                self._index_loops(node.orelse, loop, True)
+
+    def rematerialize(self, n, ctx, first, seen=None):
+        """Statements recomputing `n` as of the start of the block whose first statement is `first`.
+
+        Possible when `n` is assigned once, unconditionally, earlier in the same loop iteration,
+        from values that are still there (recursively). Returns None when not possible."""
+        seen = set() if seen is None else seen
+        node = self.definition.get(n)
+        if node is None or n in seen or not ctx.in_loop:
+            return None
+        loop, direct = self.loop_of[id(node)]
+        if not direct or loop != self.loop_of[id(first)][0] or self.position[id(node)] >= self.position[id(first)]:
+            return None
+        value = node.value
+        if isinstance(value, gast.Call) and self.resolver.is_global_ref(value.func) and \
+                user_function(self.resolver.value_of(value.func)) is not None:
+            return None                      # recomputing a helper may cost more than saving
+        if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) and \
+                value.value.id in self.stored:
+            return None                      # the array may have changed since
+        seen.add(n)
+        chain = []
+        for m in read_names(node, self.locals):
+            if self.available(m, ctx, self.position[id(first)]):
+                continue
+            inner = self.rematerialize(m, ctx, first, seen)
+            if inner is None:
+                return None
+            chain += [s for s in inner if s not in chain]
+        return chain + [node]
 
     def _names(self, node):
         if node is None:
@@ -455,17 +500,13 @@ class BlockPlan:
     def _tidy(self, ops):
         """Sink resets `v_adj = 0.0` to where they matter, then drop pure aliases `t_adj = s_adj`."""
         ops = list(ops)
-        i = 0
-        while i < len(ops):
+        for i in reversed(range(len(ops))):       # from the end, so that every reset moves once
             if ops[i].kind == "zero":
                 adj = self.tr.adj(ops[i].var)
                 k = i + 1
                 while k < len(ops) and not (self._reads(ops[k], adj) or self._writes(ops[k], adj)):
                     k += 1
-                if k > i + 1:
-                    ops.insert(k - 1, ops.pop(i))
-                    continue
-            i += 1
+                ops.insert(k - 1, ops.pop(i))
         i = 0
         while i < len(ops):
             op = ops[i]
@@ -784,9 +825,13 @@ class BlockPlan:
                     seen.add((m, w))
                     work.append((m, w))
         self.taped.sort()
-        self.saves = []
+        self.saves, self.remat = [], []
         for n in sorted(self.entry):
             if tr.available(n, ctx, self.start):
+                continue
+            chain = tr.rematerialize(n, ctx, self.nodes[0])
+            if chain is not None:
+                self.remat += [s for s in chain if all(s is not r for r in self.remat)]
                 continue
             if tr.tape_of(n) is None:
                 raise tr.unsupported(tr.origin_node(self.nodes[0]), "array reassignment",
@@ -819,7 +864,7 @@ class BlockPlan:
             for n, w in self.reaching[v].items():
                 versions.setdefault(n, set()).add(w)
         self.version_name = {}
-        for n, vs in versions.items():
+        for n, vs in sorted(versions.items()):
             plain_owner = None
             for v in vs:
                 if v == ENTRY and n not in self.saves:
@@ -869,6 +914,9 @@ class BlockPlan:
         if self.ctx.in_loop:
             for n in reversed(self.saves):
                 reverse += tr.restore(n, self.version_name[(n, ENTRY)])
+        self.remat.sort(key=lambda node: tr.position[id(node)])
+        for node in self.remat:
+            reverse.append(stmt(f"{target_name(node)} = {src(node.value)}"))
         for v in sorted(self.recompute):
             node = self.nodes[v]
             t = target_name(node)
@@ -899,10 +947,10 @@ class BlockPlan:
                 return stmt(f"{adj}[...] = 0.0")
             return stmt(f"{adj} = 0.0")
         if op.kind == "array_zero":
-            return stmt(f"{adj}[{src(self.rename(op.index))}] = 0.0")
+            return stmt(f"{adj}[{index_src(self.rename(op.index))}] = 0.0")
         if op.kind == "array_add":
             expr = simplify(self.rename(op.expr))
-            index = src(self.rename(op.index))
+            index = index_src(self.rename(op.index))
             if isinstance(expr, gast.UnaryOp) and isinstance(expr.op, gast.USub):
                 return stmt(f"{adj}[{index}] -= {src(expr.operand)}")
             return stmt(f"{adj}[{index}] += {src(expr)}")

@@ -67,6 +67,11 @@ def check_subset(fdef, location):
         if isinstance(node, gast.Expr) and not (isinstance(node.value, gast.Constant)):
             raise location.unsupported(node, "expression statement",
                                        "expression statements (calls for their side effects) are not supported")
+
+
+def check_range_loops(fdef, location):
+    """After the `iteration` lowering every loop must be a well-formed range loop."""
+    for node in gast.walk(fdef):
         if isinstance(node, gast.For):
             _check_range_loop(node, location)
 
@@ -75,7 +80,7 @@ def _check_range_loop(node, location):
     it = node.iter
     if not (isinstance(it, gast.Call) and isinstance(it.func, gast.Name) and it.func.id == "range"):
         raise location.unsupported(node, "for loop",
-                                   "only `for i in range(...)` loops are supported for now")
+                                   "loops must iterate over range(...), an array, enumerate(...) or zip(...)")
     if not isinstance(node.target, gast.Name):
         raise location.unsupported(node, "for loop", "the loop variable must be a plain name")
     if it.keywords or not 1 <= len(it.args) <= 3:

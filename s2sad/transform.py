@@ -140,7 +140,7 @@ def _assemble(func, fdef, tr, params, wrt, types, forward, reverse, counts, name
     active = tr.active
     inits = []
     seeded = {op_var for op_var in _seeded(fdef)}
-    for n in sorted(active, key=lambda n: _first_position(tr, n)):
+    for n in sorted(active, key=lambda n: (_first_position(tr, n), n)):
         if n in tr.block_local or n in seeded or n in wrt_arrays:
             continue
         if isinstance(types.get(n), Array):

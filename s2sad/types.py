@@ -194,6 +194,9 @@ class TypeInference:
             return None
         from .helpers import user_function
         from . import rules
+        from .runtime_api import stop_gradient
+        if func is stop_gradient and args:
+            return args[0]
         helper = user_function(func)
         if helper is not None and rules.lookup(func) is None:
             from .transform import helper_result_type

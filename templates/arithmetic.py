@@ -53,5 +53,11 @@ def minimum_of_two(g, ans, a, b):
     return g * (a <= b), g * (a > b)
 
 
-non_differentiable(operator.mod, operator.floordiv, len, int, round, range, bool,
+@adjoint(operator.mod)
+def mod(g, ans, a, b):
+    # a % b = a - floor(a / b) * b, and floor is piecewise constant
+    return g, -g * np.floor(a / b)
+
+
+non_differentiable(operator.floordiv, len, int, round, range, bool,
                    np.sign, np.floor, np.ceil, np.round, np.rint, np.trunc)

@@ -1,6 +1,7 @@
 """Normalisation before AD: one lowering per module, applied in this order.
 
-0. `returns`, then `loop_exits`: early `return`, `break` and `continue` become flags.
+0. `iteration`: `for` over arrays, enumerate, zip become range loops;
+   `returns`, then `loop_exits`: early `return`, `break` and `continue` become flags.
 1. `augassign`: `x op= e` becomes `x = x op e` (subscript `+=`/`-=` stay: they have a cheap adjoint).
 2. `unpack`: tuple unpacking and chained assignment become single assignments.
 3. `ifexp`: conditional expressions become `if` statements.
@@ -16,6 +17,7 @@ import gast
 from .anf import to_anf
 from .augassign import lower_augassign
 from .ifexp import lower_ifexp
+from .iteration import lower_iteration
 from .loop_exits import lower_loop_exits
 from .returns import lower_returns
 from .unpack import lower_unpacking
@@ -57,8 +59,11 @@ def copy_origin(source, *targets):
 
 def normalize(fdef, location, namer, resolver):
     """Run all lowerings on `fdef` in place; returns the Origins table."""
+    from ..subset import check_range_loops
     origins = Origins()
     origins.tag(fdef.body)
+    fdef.body = lower_iteration(fdef.body, namer, location, origins)
+    check_range_loops(fdef, location)
     fdef.body = lower_returns(fdef.body, namer, origins)
     fdef.body = lower_loop_exits(fdef.body, namer, origins)
     fdef.body = lower_augassign(fdef.body)

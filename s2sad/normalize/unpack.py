@@ -14,11 +14,18 @@ def lower_unpacking(body, namer, location):
             return [stmt]
         out = []
         value = stmt.value
-        if len(stmt.targets) > 1:             # a = b = e  ->  b = e; a = b
-            last = stmt.targets[-1]
-            out.extend(lower(assign(last, value, like=stmt)))
-            for target in stmt.targets[:-1]:
-                out.extend(lower(assign(target, _as_load(last), like=stmt)))
+        if len(stmt.targets) > 1:             # a = b = e  ->  a = e; b = a  (left to right, as Python)
+            first = stmt.targets[0]
+            if not isinstance(first, gast.Name):
+                name = namer.fresh("value")
+                out.append(assign(gast.Name(id=name, ctx=gast.Store(), annotation=None, type_comment=None),
+                                  value, like=stmt))
+                value, first = load(name), None
+            else:
+                out.extend(lower(assign(first, value, like=stmt)))
+                value = _as_load(first)
+            for target in stmt.targets[1 if first is not None else 0:]:
+                out.extend(lower(assign(target, value, like=stmt)))
             return out
         target = stmt.targets[0]
         if not isinstance(target, (gast.Tuple, gast.List)):

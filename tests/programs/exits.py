@@ -47,3 +47,19 @@ def search(x):
             total += x[i] * x[j]
             j += 1
     return total
+
+
+def iterate_arrays(x, w):
+    s = 0.0
+    for v in x:
+        s += math.sin(v)
+    for i, v in enumerate(w):
+        if i % 2 == 0:
+            s += v * x[i]
+    for a, b in zip(x, w):
+        if a > 0.9:
+            break
+        s += a * b * b
+    for k, b in zip(range(1, 4), w):
+        s += k * b
+    return s
