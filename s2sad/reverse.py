@@ -656,7 +656,9 @@ class BlockPlan:
                      for k, e in enumerate(value.args[0].elts) if isinstance(e, gast.Name) and e.id in tr.active]
         else:
             terms = self._rule_terms(node, value, t, j, g)
-        result_type = tr.types.get(t)
+        # elementwise results are shaped like the broadcast inputs; other rules (reductions,
+        # products, reshapes) already return contributions shaped like their inputs
+        result_type = tr.types.get(t) if self._elementwise(value) else None
         broadcasts = self._may_broadcast(value)
         if self.pending_call is not None:
             ops.append(Op("call", None, self.pending_call, None, origin))
@@ -696,6 +698,17 @@ class BlockPlan:
         tr = self.tr
         return (tr.resolver.is_global_ref(value.func) and tr.resolver.value_of(value.func) is np.array
                 and len(value.args) == 1 and isinstance(value.args[0], gast.Tuple) and not value.keywords)
+
+    def _elementwise(self, value):
+        if isinstance(value, gast.BinOp):
+            return not isinstance(value.op, gast.MatMult)
+        if isinstance(value, (gast.UnaryOp, gast.Name)):
+            return True
+        if isinstance(value, gast.Call) and self.tr.resolver.is_global_ref(value.func):
+            func = self.tr.resolver.value_of(value.func)
+            return isinstance(func, np.ufunc) or func in (np.where, np.clip, abs, min, max) or \
+                getattr(func, "__module__", None) == "math"
+        return False
 
     def _may_broadcast(self, value):
         """Could an elementwise operation have broadcast one array operand against another?"""
