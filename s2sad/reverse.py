@@ -31,7 +31,7 @@ from .codegen import comment, index_src, name, src, stmt, stmts
 from .normalize import origin_of
 from .simplify import simplify
 from .subset import step_value
-from .types import BOOL, FLOAT, INT, Array
+from .types import BOOL, FLOAT, INT, Array, TupleType
 
 _METHODS = {"sum": np.sum, "mean": np.mean, "max": np.max, "min": np.min, "prod": np.prod,
             "copy": np.copy, "dot": np.dot, "transpose": np.transpose, "reshape": np.reshape,
@@ -489,6 +489,9 @@ class BlockPlan:
                 ops += self._seed(node, j, origin)
             elif t is not None:
                 if t in tr.active and (t not in tr.block_local or t in self.received):
+                    if isinstance(tr.types.get(t), TupleType) and not isinstance(node.value, (gast.Call, gast.Tuple)):
+                        raise tr.unsupported(tr.origin_node(node), "tuple",
+                                             "tuples of floats may only be returned by helpers and unpacked at once")
                     ops += self._assignment(node, t, j, origin)
             else:
                 array = stored_array(node)
@@ -578,6 +581,30 @@ class BlockPlan:
             return [Op("set", var, expr, None, origin)]
         return [Op("add", var, expr, None, origin)]
 
+    def _tuple_element(self, whole, k):
+        """A pseudo-variable standing for element k of a tuple-valued temporary."""
+        tr = self.tr
+        element = f"{whole}[{k}]"
+        if element not in tr.types:
+            tr.types[element] = tr.types[whole].elts[k]
+            tr.active.add(element)
+            tr.block_local.add(element)
+            tr.adj_names[element] = tr.namer.fresh(f"{whole}_{k}_adj")
+        return element
+
+    def _tuple_seed(self, t, j):
+        """The seed of a tuple-valued helper call: its elements' adjoints, zeros where none arrived."""
+        parts = []
+        for k, elt_type in enumerate(self.tr.types[t].elts):
+            element = self._tuple_element(t, k)
+            if element in self.received:
+                parts.append(self.tr.adj(element))
+            elif isinstance(elt_type, Array):
+                parts.append(f"np.zeros_like({src(self.versioned(t, j))}[{k}])")
+            else:
+                parts.append("0.0")
+        return f"({', '.join(parts)}{',' if len(parts) == 1 else ''})"
+
     def _is_view(self, expr):
         """Could `expr` share memory with another adjoint array (so that `=` would alias it)?"""
         if isinstance(expr, gast.Name):
@@ -636,6 +663,17 @@ class BlockPlan:
             terms = []
         elif isinstance(value, gast.Name):
             terms = [(value.id, g)] if value.id in tr.active else []
+        elif isinstance(value, gast.Subscript) and isinstance(tr.types.get(getattr(value.value, "id", None)),
+                                                              TupleType):
+            whole = value.value.id                 # u = unpacked[k]: the k-th element's own adjoint
+            if whole not in tr.active:
+                return []
+            element = self._tuple_element(whole, value.slice.value)
+            self.received.add(whole)
+            terms = [(element, g)]
+        elif isinstance(value, gast.Tuple):       # (a, b), returned by a helper
+            terms = [(e.id, gast.Subscript(value=g, slice=gast.Constant(value=k, kind=None), ctx=gast.Load()))
+                     for k, e in enumerate(value.elts) if isinstance(e, gast.Name) and e.id in tr.active]
         elif isinstance(value, gast.Subscript):
             array = value.value.id if isinstance(value.value, gast.Name) else None
             if array in tr.active:
@@ -797,7 +835,9 @@ class BlockPlan:
         tr.dependencies[derivative.name] = derivative
         tr.tapes_used.update(derivative.tapes)
         parts = [tr.namer.fresh(f"{args[k].id}_adj_from_{helper.__name__}") for k in active]
-        inputs = [src(self.atom_at(a, j)) for a in args] + [g.id]
+        t = target_name(node)
+        seed = self._tuple_seed(t, j) if isinstance(tr.types.get(t), TupleType) else g.id
+        inputs = [src(self.atom_at(a, j)) for a in args] + [seed]
         inputs += [f"np.zeros_like({args[k].id})" for k in active
                    if isinstance(arg_types[params[k]], Array)]
         inputs += [f"{t}_{part}" for t in derivative.tapes for part in ("tape", "top")]

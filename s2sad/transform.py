@@ -16,7 +16,7 @@ from .normalize import normalize
 from .parsing import parse_function, python_function
 from .resolve import Resolver
 from .reverse import TAPES, ReverseTransform
-from .types import BOOL, FLOAT, INT, Array, infer_types, is_real
+from .types import BOOL, FLOAT, INT, Array, TupleType, infer_types, is_real
 
 from .runtime import NAMES as _RUNTIME_HELPERS
 
@@ -111,7 +111,8 @@ def _derive(func, wrt_names, arg_types, helper):
     types = infer_types(fdef.body, resolver, arg_types)
     result_type = _result_type(fdef, types)
     if helper:
-        if not (result_type == FLOAT or (isinstance(result_type, Array) and result_type.kind == "f")):
+        elements = result_type.elts if isinstance(result_type, TupleType) else (result_type,)
+        if not all(e == FLOAT or (isinstance(e, Array) and e.kind == "f") for e in elements):
             raise location.unsupported(fdef.body[-1], "helper result",
                                        f"a differentiated helper must return a float or a float array, "
                                        f"{func.__name__} returns {_describe(result_type)}")

@@ -33,6 +33,9 @@ def type_of_value(value):
 
 
 def is_real(t):
+    """Can a value of type t carry a derivative? (tuples: if any element can)"""
+    if isinstance(t, TupleType):
+        return any(is_real(e) for e in t.elts)
     return t == FLOAT or (isinstance(t, Array) and t.kind == "f")
 
 

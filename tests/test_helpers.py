@@ -12,6 +12,7 @@ CASES = [
     ("helper_in_loop_and_branch", hp.loop_helper, (rng.random(6), 0.8), (0, 1)),
     ("rk4_with_njit_rhs", hp.rk4, (np.array([1.0, 0.5]), np.array([1.1, 0.4, 0.4, 0.1]), 0.05, 20), (0, 1)),
     ("helper_returning_array", hp.uses_array_helper, (rng.random(5), 0.7), (0, 1)),
+    ("helpers_returning_tuples", hp.uses_tuple_helpers, (rng.random(4), 0.7), (0, 1)),
 ]
 
 

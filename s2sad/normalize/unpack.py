@@ -30,9 +30,17 @@ def lower_unpacking(body, namer, location):
         target = stmt.targets[0]
         if not isinstance(target, (gast.Tuple, gast.List)):
             return [stmt]
-        if not isinstance(value, (gast.Tuple, gast.List)) or len(value.elts) != len(target.elts):
+        if not isinstance(value, (gast.Tuple, gast.List)):      # u, v = helper(x)
+            whole = namer.fresh("_".join(e.id for e in target.elts if isinstance(e, gast.Name)) or "unpacked")
+            out.append(assign(gast.Name(id=whole, ctx=gast.Store(), annotation=None, type_comment=None),
+                              value, like=stmt))
+            for k, elt in enumerate(target.elts):
+                item = gast.Subscript(value=load(whole), slice=gast.Constant(value=k, kind=None), ctx=gast.Load())
+                out.extend(lower(assign(elt, item, like=stmt)))
+            return out
+        if len(value.elts) != len(target.elts):
             raise location.unsupported(stmt, "tuple unpacking",
-                                       "unpacking is supported only from a tuple display of the same length")
+                                       f"cannot unpack {len(value.elts)} values into {len(target.elts)} names")
         temps = []
         for elt, val in zip(target.elts, value.elts):
             stem = f"{elt.id}_new" if isinstance(elt, gast.Name) else "value"

@@ -43,3 +43,20 @@ def scale(v, k):
 def uses_array_helper(x, k):
     w = scale(x, k)
     return np.sum(w * x) + sq(k)
+
+
+def polar(r, theta):
+    return r * np.cos(theta), r * np.sin(theta)
+
+
+def moments(v):
+    return np.sum(v), np.sum(v * v), v * 2.0
+
+
+def uses_tuple_helpers(x, r):
+    s = 0.0
+    for i in range(x.shape[0]):
+        a, b = polar(r, x[i])
+        s += a * b
+    total, squares, doubled = moments(x)
+    return s + total * squares + np.sum(doubled * x)
