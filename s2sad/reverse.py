@@ -510,6 +510,12 @@ class BlockPlan:
                 while k < len(ops) and not (self._reads(ops[k], adj) or self._writes(ops[k], adj)):
                     k += 1
                 ops.insert(k - 1, ops.pop(i))
+        for i in reversed(range(len(ops) - 1)):   # `v_adj = 0.0; v_adj += e`  ->  `v_adj = e`
+            reset, first = ops[i], ops[i + 1]
+            if reset.kind == "zero" and first.kind == "add" and first.var == reset.var and \
+                    not isinstance(self.tr.types.get(reset.var), Array) and \
+                    not self._reads(first, self.tr.adj(reset.var)):
+                ops[i:i + 2] = [first._replace(kind="set")]
         i = 0
         while i < len(ops):
             op = ops[i]
