@@ -101,10 +101,15 @@ class GradientFunction:
         self._last = spec
         return spec
 
-    def __call__(self, *args):
-        nparams = python_function(self.func).__code__.co_argcount
-        if len(args) != nparams:
-            raise S2SADError(f"{self.__name__} takes {nparams} argument(s), got {len(args)}")
+    def __call__(self, *args, **kwargs):
+        import inspect
+        try:
+            bound = inspect.signature(python_function(self.func)).bind(*args, **kwargs)
+        except TypeError as exc:
+            count = python_function(self.func).__code__.co_argcount
+            raise S2SADError(f"{self.__name__} takes {count} argument(s): {exc}") from None
+        bound.apply_defaults()
+        args = bound.args
         spec = self.specialize(args)
         value, grads = spec(args)
         if not isinstance(value, (float, int, np.floating, np.integer, np.bool_, bool)):

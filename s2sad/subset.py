@@ -64,6 +64,8 @@ def check_subset(fdef, location):
             raise location.unsupported(node, "return", "a bare `return` returns None; return a value")
         if isinstance(node, (gast.For, gast.While)) and node.orelse:
             raise location.unsupported(node, "loop else", "`else` clauses on loops are not supported")
+        if isinstance(node, gast.Expr) and isinstance(node.value, (gast.Yield, gast.YieldFrom)):
+            raise location.unsupported(node, "Yield", _EXPRESSION_HINTS[gast.Yield])
         if isinstance(node, gast.Expr) and not (isinstance(node.value, gast.Constant)):
             raise location.unsupported(node, "expression statement",
                                        "expression statements (calls for their side effects) are not supported")

@@ -101,6 +101,10 @@ def _derive(func, wrt_names, arg_types, helper):
     params = [a.id for a in fdef.args.args]
     for w in wrt_names:
         t = arg_types[w]
+        if isinstance(t, TupleType):
+            raise NonDifferentiableError(
+                f"cannot differentiate {func.__name__} with respect to {w!r}: it is a tuple; "
+                "pass a float64 array instead (np.array(...))")
         if not is_real(t):
             kind = {INT: "an integer", BOOL: "a boolean"}.get(t, f"of type {t}")
             if isinstance(t, Array):

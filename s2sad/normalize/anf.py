@@ -75,6 +75,9 @@ class _ANF:
 
     # --- expressions ------------------------------------------------------
     def is_atom(self, expr):
+        if isinstance(expr, gast.UnaryOp) and isinstance(expr.op, gast.USub) and \
+                isinstance(expr.operand, gast.Constant):
+            return True          # a negative literal; kept as -(c) so that (-1.0) ** i keeps its brackets
         return isinstance(expr, (gast.Name, gast.Constant)) or self.resolver.is_global_ref(expr)
 
     def atom(self, expr, out, stem):
@@ -103,8 +106,6 @@ class _ANF:
             operand = self.atom(expr.operand, out, stem)
             if isinstance(expr.op, gast.UAdd):
                 return operand
-            if isinstance(operand, gast.Constant) and isinstance(expr.op, gast.USub):
-                return gast.Constant(value=-operand.value, kind=None)
             return gast.UnaryOp(op=expr.op, operand=operand)
         if isinstance(expr, gast.BinOp):
             return gast.BinOp(left=self.atom(expr.left, out, stem), op=expr.op,

@@ -56,8 +56,10 @@ def lower_returns(body, namer, origins):
                 stmt.body = rewrite(stmt.body, True)
                 out.append(stmt)
                 if had_return and in_loop:      # leave the enclosing loop too
-                    out.append(synthesized(gast.If(test=load(flag), body=[synthesized(gast.Break(), stmt)],
-                                                   orelse=[]), stmt))
+                    exit_check = synthesized(gast.If(test=load(flag), body=[synthesized(gast.Break(), stmt)],
+                                                     orelse=[]), stmt)
+                    exit_check.s2sad_exit_check = True
+                    out.append(exit_check)
                 continue
             out.append(stmt)
         return guard(out)
@@ -70,8 +72,13 @@ def lower_returns(body, namer, origins):
             rest = stmts[k + 1:]
             if sets_flag and rest and not (isinstance(stmt, gast.Assign) and
                                            isinstance(rest[0], gast.Break)):
+                head = stmts[:k + 1]
+                if getattr(rest[0], "s2sad_exit_check", False):   # `if returned: break` runs unguarded
+                    head, rest = head + rest[:1], rest[1:]
+                    if not rest:
+                        return head
                 test = gast.UnaryOp(op=gast.Not(), operand=load(flag))
-                return stmts[:k + 1] + [synthesized(gast.If(test=test, body=guard(rest), orelse=[]), stmt)]
+                return head + [synthesized(gast.If(test=test, body=guard(rest), orelse=[]), stmt)]
         return stmts
 
     first = body[0]
