@@ -101,3 +101,17 @@ def temp_stem(expr, fallback):
     if stem is None or len(stem) > MAX_NAME:
         return fallback
     return stem
+
+
+def rename_locals(fdef, reserved):
+    """Rename local variables (not parameters) whose names the generated code needs for itself."""
+    params = {a.id for a in fdef.args.args}
+    stored = {n.id for n in gast.walk(fdef) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
+    clashes = (stored & set(reserved)) - params
+    if not clashes:
+        return
+    namer = Namer(all_names(fdef) | set(reserved))
+    renamed = {old: namer.fresh(f"{old}_value") for old in sorted(clashes)}
+    for n in gast.walk(fdef):
+        if isinstance(n, gast.Name) and n.id in renamed:
+            n.id = renamed[n.id]

@@ -37,7 +37,9 @@ _METHODS = {"sum": np.sum, "mean": np.mean, "max": np.max, "min": np.min, "prod"
             "copy": np.copy, "dot": np.dot, "transpose": np.transpose, "reshape": np.reshape,
             "ravel": np.ravel}
 ENTRY = -1                      # version of a name as it was when the block started
-Ctx = namedtuple("Ctx", "in_loop loop_vars")
+Ctx = namedtuple("Ctx", "in_loop loop_vars in_branch", defaults=(False,))
+# values that must outlive a construct go on a tape inside loops, and inside branches too:
+# Numba prunes branches whose test is a constant, and a local assigned only there has no type
 TAPES = ("float", "int", "branch")
 Op = namedtuple("Op", "kind var expr index origin")
 #   kind: "add"  var_adj += expr            "set"   var_adj = expr
@@ -83,6 +85,7 @@ class ReverseTransform:
         self.tapes_used = set()
         self.adj_names = {}
         self.dependencies = {}      # generated helper derivatives this code calls
+        self._tape_names = {t: (namer.fresh(f"{t}_tape"), namer.fresh(f"{t}_top")) for t in TAPES}
         self.helper = False
         self._index_statements()
 
@@ -265,11 +268,13 @@ class ReverseTransform:
     # ------------------------------------------------------------------ tapes
     def push(self, tape, value_src):
         self.tapes_used.add(tape)
-        return stmts(f"{tape}_tape[{tape}_top] = {value_src}\n{tape}_top += 1")
+        tape_, top = self.tape_var(tape), self.top_var(tape)
+        return stmts(f"{tape_}[{top}] = {value_src}\n{top} += 1")
 
     def pop(self, tape, target):
         self.tapes_used.add(tape)
-        return stmts(f"{tape}_top -= 1\n{target} = {tape}_tape[{tape}_top]")
+        tape_, top = self.tape_var(tape), self.top_var(tape)
+        return stmts(f"{top} -= 1\n{target} = {tape_}[{top}]")
 
     def reserve(self, counts, multiplier=None):
         out = []
@@ -278,9 +283,18 @@ class ReverseTransform:
             if k:
                 extra = f"{k}" if multiplier is None else (
                     f"({multiplier})" if k == 1 else f"{k} * ({multiplier})")
-                needed = src(simplify(stmt(f"{tape}_top + {extra}").value))
-                out.extend(stmts(f"{tape}_tape = reserve({tape}_tape, {needed})"))
+                self.tapes_used.add(tape)
+                tape_, top = self.tape_var(tape), self.top_var(tape)
+                needed = src(simplify(stmt(f"{top} + {extra}").value))
+                out.extend(stmts(f"{tape_} = reserve({tape_}, {needed})"))
         return out
+
+    def tape_var(self, tape):
+        """Name of a tape in the generated code (`float_tape`, unless the user has one)."""
+        return self._tape_names[tape][0]
+
+    def top_var(self, tape):
+        return self._tape_names[tape][1]
 
     def tape_of(self, n):
         t = self.types.get(n)
@@ -304,46 +318,50 @@ class ReverseTransform:
         value_src = value_src or n
         if kind == "array":
             self.tapes_used.add("float")
-            return stmts(f"float_tape, float_top = push_array(float_tape, float_top, {value_src})")
+            tape_, top = self.tape_var("float"), self.top_var("float")
+            return stmts(f"{tape_}, {top} = push_array({tape_}, {top}, {value_src})")
         return self.push(kind, value_src)
 
     def restore(self, n, target):
         kind = self.tape_of(n)
         if kind == "array":
             self.tapes_used.add("float")
-            return stmts(f"{target}, float_top = pop_array{self.types[n].ndim}(float_tape, float_top)")
+            tape_, top = self.tape_var("float"), self.top_var("float")
+            return stmts(f"{target}, {top} = pop_array{self.types[n].ndim}({tape_}, {top})")
         return self.pop(kind, target)
 
     # ------------------------------------------------------------------ control flow
     def if_unit(self, node, ctx):
-        fb, rb, cb = self.body(node.body, ctx)
-        fo, ro, co = self.body(node.orelse, ctx)
+        inner = ctx._replace(in_branch=True)
+        fb, rb, cb = self.body(node.body, inner)
+        fo, ro, co = self.body(node.orelse, inner)
         counts = cb.max(co)
         if not rb and not ro:
             return [gast.If(test=node.test, body=fb or [gast.Pass()], orelse=fo)], [], counts
         line = node.lineno
-        if ctx.in_loop:
+        if ctx.in_loop or ctx.in_branch:
             # the decision is pushed after the branch's own pushes, so it is on top when replayed
             taken, not_taken = self.push("branch", "True"), self.push("branch", "False")
             fwd = gast.If(test=node.test, body=fb + taken, orelse=fo + not_taken)
-            decision = gast.Subscript(value=name("branch_tape"), slice=name("branch_top"), ctx=gast.Load())
-            rev = stmts("branch_top -= 1")
+            decision = gast.Subscript(value=name(self.tape_var("branch")), slice=name(self.top_var("branch")),
+                                      ctx=gast.Load())
+            rev = stmts(f"{self.top_var('branch')} -= 1")
             counts = counts.plus(Counts(branch=1))
         else:
             flag = self.namer.fresh(f"took_if_line{line}")
-            fwd = gast.If(test=node.test, body=stmts(f"{flag} = True") + fb,
-                          orelse=stmts(f"{flag} = False") + fo)
+            fwd = stmts(f"{flag} = False")[0]
+            fwd = [fwd, gast.If(test=node.test, body=stmts(f"{flag} = True") + fb, orelse=fo)]
             decision, rev = name(flag), []
         header = comment(f"replay the branch taken at line {line}: if {src(node.test)}:")
         if rb:
             rev.append(gast.If(test=decision, body=rb, orelse=ro))
         else:
             rev.append(gast.If(test=gast.UnaryOp(op=gast.Not(), operand=decision), body=ro, orelse=[]))
-        return [fwd], [header] + rev, counts
+        return fwd if isinstance(fwd, list) else [fwd], [header] + rev, counts
 
     def for_unit(self, node, ctx):
         i = node.target.id
-        inner = Ctx(True, ctx.loop_vars | {i})
+        inner = Ctx(True, ctx.loop_vars | {i}, ctx.in_branch)
         fb, rb, cb = self.body(node.body, inner)
         loop = gast.For(target=node.target, iter=node.iter, body=fb or [gast.Pass()], orelse=[],
                         type_comment=None)
@@ -361,7 +379,7 @@ class ReverseTransform:
                 continue
             saved = self.namer.fresh(f"{i}_{label}")
             forward += stmts(f"{saved} = {src(bound)}")
-            if ctx.in_loop:            # pushed after the loop, so it is on top when the loop is replayed
+            if ctx.in_loop or ctx.in_branch:            # pushed after the loop, so it is on top when the loop is replayed
                 after += self.push("int", saved)
                 restore[:0] = self.pop("int", saved)
                 counts = counts.plus(Counts(int=1))
@@ -386,7 +404,7 @@ class ReverseTransform:
         return forward, reverse, counts
 
     def while_unit(self, node, ctx):
-        fb, rb, cb = self.body(node.body, Ctx(True, ctx.loop_vars))
+        fb, rb, cb = self.body(node.body, Ctx(True, ctx.loop_vars, ctx.in_branch))
         if not rb:
             return [gast.While(test=node.test, body=fb or [gast.Pass()], orelse=[])], [], Counts()
         line = node.lineno
@@ -395,7 +413,7 @@ class ReverseTransform:
         forward = stmts(f"{trips} = 0") + [gast.While(test=node.test, body=body, orelse=[])]
         reverse = [comment(f"`while` of line {line}, backwards: {self.location.text_of_line(line)}")]
         counts = Counts()
-        if ctx.in_loop:
+        if ctx.in_loop or ctx.in_branch:
             forward += self.push("int", trips)
             reverse += self.pop("int", trips)
             counts = Counts(int=1)
@@ -846,8 +864,8 @@ class BlockPlan:
         inputs = [src(self.atom_at(a, j)) for a in args] + [seed]
         inputs += [f"np.zeros_like({args[k].id})" for k in active
                    if isinstance(arg_types[params[k]], Array)]
-        inputs += [f"{t}_{part}" for t in derivative.tapes for part in ("tape", "top")]
-        outputs = parts + [f"{t}_tape" for t in derivative.tapes]
+        inputs += [v for t in derivative.tapes for v in (tr.tape_var(t), tr.top_var(t))]
+        outputs = parts + [tr.tape_var(t) for t in derivative.tapes]
         call = stmt(f"{', '.join(outputs)} = {derivative.name}({', '.join(inputs)})")
         for n in gast.walk(call.value):      # the arguments are primal values as of the call
             if isinstance(n, gast.Name) and n.id in tr.locals:
@@ -901,7 +919,7 @@ class BlockPlan:
 
     def _intact(self, node):
         """Outside loops, a definition never overwritten later keeps its value for the reverse sweep."""
-        if self.ctx.in_loop or self.nodes.index(node) not in self.materialized:
+        if self.ctx.in_loop or self.ctx.in_branch or self.nodes.index(node) not in self.materialized:
             return False
         t = target_name(node)
         pos = self.tr.position[id(node)]
@@ -931,7 +949,7 @@ class BlockPlan:
                 elif v != ENTRY and v not in self.recompute and v not in self.taped:
                     plain_owner = v          # intact definition: its value lives in `n`
             for v in sorted(vs):
-                if v == ENTRY and n in self.saves and not self.ctx.in_loop:
+                if v == ENTRY and n in self.saves and not (self.ctx.in_loop or self.ctx.in_branch):
                     line = self.nodes[0].lineno if hasattr(self.nodes[0], "lineno") else self.start
                     self.version_name[(n, v)] = tr.namer.fresh(f"{n}_at_line{line}")
                 elif plain_owner is None or plain_owner == v:
@@ -954,7 +972,7 @@ class BlockPlan:
         counts = Counts()
         forward = []
         for n in self.saves:
-            if self.ctx.in_loop:
+            if self.ctx.in_loop or self.ctx.in_branch:
                 forward += tr.save(n)
                 if tr.tape_of(n) != "array":          # arrays reserve their own room
                     counts = counts.plus(Counts({tr.tape_of(n): 1}))
@@ -970,7 +988,7 @@ class BlockPlan:
         for v in reversed(self.taped):
             t = target_name(self.nodes[v])
             reverse += tr.restore(t, self.version_name[(t, v)])
-        if self.ctx.in_loop:
+        if self.ctx.in_loop or self.ctx.in_branch:
             for n in reversed(self.saves):
                 reverse += tr.restore(n, self.version_name[(n, ENTRY)])
         self.remat.sort(key=lambda node: tr.position[id(node)])
