@@ -95,6 +95,7 @@ class ReverseTransform:
         self.defs = {}           # name -> [(position, in_loop)]
         self.uses = {}           # name -> [position]
         self.stored = set()      # arrays written element-wise somewhere
+        self.store_positions = {}
         self.origin_size = {}    # origin -> number of simple ANF statements
         self.compound_origins = set()
         self.block_of = {}       # id(stmt) -> block id
@@ -112,6 +113,7 @@ class ReverseTransform:
                     self.defs.setdefault(t, []).append((pos, in_loop))
                 if stored_array(node):
                     self.stored.add(stored_array(node))
+                    self.store_positions.setdefault(stored_array(node), []).append(pos)
             else:
                 self.compound_origins.add(origin)
                 if isinstance(node, gast.For):
@@ -476,10 +478,22 @@ class BlockPlan:
             if t:
                 current[t] = len(self.reaching) - 1
 
+    def version_at(self, n, j):
+        """Which value of `n` statement j reads: a definition, ENTRY, or a snapshot.
+
+        An array whose elements are overwritten after statement j reads it as a whole (or in
+        a loop) is saved at j: its current contents in the reverse sweep are not those j saw."""
+        tr = self.tr
+        if n in tr.stored and isinstance(tr.types.get(n), Array):
+            pos = tr.position[id(self.nodes[j])]
+            if self.ctx.in_loop or any(p > pos for p in tr.store_positions.get(n, [])):
+                return ("snapshot", j)
+        return self.reaching[j].get(n, ENTRY)
+
     def versioned(self, n, j):
         """A Name node for local `n` as read by statement j (or its result when n is its target)."""
         node = name(n)
-        node.version = self.reaching[j].get(n, ENTRY)
+        node.version = self.version_at(n, j)
         return node
 
     def atom_at(self, atom, j):
@@ -491,7 +505,7 @@ class BlockPlan:
         index = copy.deepcopy(subscript.slice)
         for n in gast.walk(index):
             if isinstance(n, gast.Name) and n.id in self.tr.locals:
-                n.version = self.reaching[j].get(n.id, ENTRY)
+                n.version = self.version_at(n.id, j)
         return index
 
     # -- the adjoint of every statement, in reverse order
@@ -869,7 +883,7 @@ class BlockPlan:
         call = stmt(f"{', '.join(outputs)} = {derivative.name}({', '.join(inputs)})")
         for n in gast.walk(call.value):      # the arguments are primal values as of the call
             if isinstance(n, gast.Name) and n.id in tr.locals:
-                n.version = self.reaching[j].get(n.id, ENTRY)
+                n.version = self.version_at(n.id, j)
         self.pending_call = call
         return [(args[k].id, name(part)) for k, part in zip(active, parts)]
 
@@ -884,8 +898,12 @@ class BlockPlan:
         self.recompute, self.taped, self.entry = set(), [], set()
         work = list(needed)
         seen = set(work)
+        self.snapshots = set()
         while work:
             n, v = work.pop()
+            if isinstance(v, tuple):              # ("snapshot", j): saved when statement j ran
+                self.snapshots.add((v[1], n))
+                continue
             if v == ENTRY:
                 self.entry.add(n)
                 continue
@@ -897,7 +915,8 @@ class BlockPlan:
                     self.taped.append(v)
                 continue
             self.recompute.add(v)
-            for m, w in self.reaching[v].items():
+            for m in self.reaching[v]:
+                w = self.version_at(m, v)
                 if (m, w) not in seen:
                     seen.add((m, w))
                     work.append((m, w))
@@ -938,18 +957,22 @@ class BlockPlan:
         for v in self.recompute | set(self.taped):
             versions.setdefault(target_name(self.nodes[v]), set()).add(v)
         for v in self.recompute:
-            for n, w in self.reaching[v].items():
-                versions.setdefault(n, set()).add(w)
+            for n in self.reaching[v]:
+                versions.setdefault(n, set()).add(self.version_at(n, v))
         self.version_name = {}
         for n, vs in sorted(versions.items()):
             plain_owner = None
             for v in vs:
+                if isinstance(v, tuple):
+                    continue
                 if v == ENTRY and n not in self.saves:
                     plain_owner = v
                 elif v != ENTRY and v not in self.recompute and v not in self.taped:
                     plain_owner = v          # intact definition: its value lives in `n`
-            for v in sorted(vs):
-                if v == ENTRY and n in self.saves and not (self.ctx.in_loop or self.ctx.in_branch):
+            for v in sorted(vs, key=lambda v: (isinstance(v, tuple), v[1] if isinstance(v, tuple) else v)):
+                if isinstance(v, tuple):
+                    self.version_name[(n, v)] = tr.namer.fresh(f"{n}_as_read")
+                elif v == ENTRY and n in self.saves and not (self.ctx.in_loop or self.ctx.in_branch):
                     line = self.nodes[0].lineno if hasattr(self.nodes[0], "lineno") else self.start
                     self.version_name[(n, v)] = tr.namer.fresh(f"{n}_at_line{line}")
                 elif plain_owner is None or plain_owner == v:
@@ -985,9 +1008,8 @@ class BlockPlan:
         if not self.ops:
             return forward, [], counts
         reverse = []
-        for v in reversed(self.taped):
-            t = target_name(self.nodes[v])
-            reverse += tr.restore(t, self.version_name[(t, v)])
+        for v, n, version in reversed(self._pushes()):
+            reverse += tr.restore(n, self.version_name[(n, version)])
         if self.ctx.in_loop or self.ctx.in_branch:
             for n in reversed(self.saves):
                 reverse += tr.restore(n, self.version_name[(n, ENTRY)])
@@ -1000,7 +1022,7 @@ class BlockPlan:
             value = copy.deepcopy(node.value)
             for n in gast.walk(value):
                 if isinstance(n, gast.Name) and n.id in tr.locals and isinstance(n.ctx, gast.Load):
-                    n.version = self.reaching[v].get(n.id, ENTRY)
+                    n.version = self.version_at(n.id, v)
             reverse.append(stmt(f"{self.version_name[(t, v)]} = {src(self.rename(value))}"))
         if reverse:
             reverse.insert(0, comment("values of this block needed by its adjoint"))
@@ -1037,22 +1059,43 @@ class BlockPlan:
             return stmt(f"{adj} -= {src(expr.operand)}")
         return stmt(f"{adj} {operator} {src(expr)}")
 
-    def _forward_statements(self):
-        """The user's statements as written, with the saves of array reads the reverse needs."""
-        tr = self.tr
+    def _pushes(self):
+        """(statement, name, version) of every value this block saves when it runs, in order."""
         out = []
         taped = set(self.taped)
+        for v in range(len(self.nodes)):
+            for j, n in sorted(self.snapshots):
+                if j == v:
+                    out.append((v, n, ("snapshot", v)))
+            if v in taped:
+                out.append((v, target_name(self.nodes[v]), v))
+        return out
+
+    def _push_statements(self, v, group, original):
+        tr = self.tr
+        out = []
+        for w, n, version in self._pushes():
+            if w != v:
+                continue
+            if isinstance(version, tuple):
+                out += tr.save(n)
+            else:
+                value = self._inline(self.nodes[v].value, group, v) if original else self.nodes[v].value
+                out += tr.save(n, src(value))
+        return out
+
+    def _forward_statements(self):
+        """The user's statements as written, with the saves of array reads the reverse needs."""
+        out = []
         for group, original in self.groups:
             origin = origin_of(self.nodes[group[0]])
             if original:
                 for v in group:
-                    if v in taped:
-                        out += tr.save(target_name(self.nodes[v]), src(self._inline(self.nodes[v].value, group, v)))
+                    out += self._push_statements(v, group, True)
                 out += self._original(origin)
             else:
                 for v in group:
-                    if v in taped:
-                        out += tr.save(target_name(self.nodes[v]), src(self.nodes[v].value))
+                    out += self._push_statements(v, group, False)
                     statement = self._as_forward(self.nodes[v])
                     if statement is not None:
                         out.append(statement)

@@ -68,7 +68,10 @@ def derive(func, wrt_names, arg_types, helper=False):
     func = python_function(func)
     key = (func, tuple(wrt_names), tuple(sorted(arg_types.items(), key=lambda kv: kv[0])), helper)
     if key not in _DERIVED:
-        _DERIVED[key] = _derive(func, wrt_names, arg_types, helper)
+        # one helper may need several derivatives (other arguments active, other types): each
+        # gets its own name, so that one caller can call two of them
+        siblings = sum(1 for k in _DERIVED if k[0] is func and k[3] == helper)
+        _DERIVED[key] = _derive(func, wrt_names, arg_types, helper, siblings + 1)
     return _DERIVED[key]
 
 
@@ -97,7 +100,7 @@ def _result_type(fdef, types):
     return FLOAT if isinstance(result, gast.Constant) else None
 
 
-def _derive(func, wrt_names, arg_types, helper):
+def _derive(func, wrt_names, arg_types, helper, ordinal=1):
     fdef, location, resolver, namer, origins = _front(func)
     params = [a.id for a in fdef.args.args]
     for w in wrt_names:
@@ -132,7 +135,7 @@ def _derive(func, wrt_names, arg_types, helper):
     tr.value_adj = namer.fresh("value_adj")
     forward, reverse, counts = tr.run()
     return _assemble(func, fdef, tr, params, wrt_names, types, forward, reverse, counts, namer, result_type,
-                     helper)
+                     helper, ordinal)
 
 
 def _describe(t):
@@ -141,7 +144,8 @@ def _describe(t):
     return str(t)
 
 
-def _assemble(func, fdef, tr, params, wrt, types, forward, reverse, counts, namer, result_type, helper):
+def _assemble(func, fdef, tr, params, wrt, types, forward, reverse, counts, namer, result_type, helper,
+              ordinal):
     wrt_arrays = [w for w in wrt if isinstance(types.get(w), Array)]
     active = tr.active
     inits = []
@@ -174,7 +178,8 @@ def _assemble(func, fdef, tr, params, wrt, types, forward, reverse, counts, name
             outputs.append("0.0")
     outputs += [tr.tape_var(t) for t in tapes]
     body.append(stmt(f"return {', '.join(outputs)}"))
-    gname = namer.fresh(f"{func.__name__}_vjp" if helper else f"{func.__name__}_grad")
+    stem = f"{func.__name__}_vjp" if helper else f"{func.__name__}_grad"
+    gname = namer.fresh(stem if ordinal == 1 else f"{stem}_{ordinal}")
     tape_args = [v for t in tapes for v in ((tr.tape_var(t), tr.top_var(t)) if helper else (tr.tape_var(t),))]
     args = params + [tr.value_adj] + [tr.adj(w) for w in wrt_arrays] + tape_args
     signature = stmt(f"def {gname}({', '.join(args)}):\n    pass")

@@ -218,6 +218,8 @@ class TypeInference:
             if isinstance(base, Array) and name.endswith("_like"):
                 return Array(base.ndim, _dtype_kind(node, self.resolver, base.kind))
             return base
+        if name == "outer":
+            return Array(2, "f")
         if name == "expand_dims" and args and isinstance(args[0], Array):
             return Array(args[0].ndim + 1, args[0].kind)
         if name in ("ravel", "flatten") and args and isinstance(args[0], Array):
