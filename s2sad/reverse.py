@@ -123,20 +123,23 @@ class ReverseTransform:
         self.stable = {n for n, ds in self.defs.items() if len(ds) == 1 and not ds[0][1]}
         self.definition = {}     # name assigned once -> its statement
         self.loop_of = {}        # id(statement) -> (innermost enclosing loop, directly in its body?)
+        self.unconditional = set(self.params)   # names assigned outside every branch and loop
         self._index_loops(self.fdef.body, None, False)
         self._find_block_locals()
 
-    def _index_loops(self, body, loop, nested):
+    def _index_loops(self, body, loop, nested, top=True):
         for node in body:
+            if top and is_simple(node) and target_name(node):
+                self.unconditional.add(target_name(node))
             self.loop_of[id(node)] = (id(loop) if loop is not None else None, not nested)
             t = target_name(node) if is_simple(node) else None
             if t and len(self.defs.get(t, [])) == 1:
                 self.definition[t] = node
             if isinstance(node, (gast.For, gast.While)):
-                self._index_loops(node.body, node, False)
+                self._index_loops(node.body, node, False, False)
             elif isinstance(node, gast.If):
-                self._index_loops(node.body, loop, True)
-                self._index_loops(node.orelse, loop, True)
+                self._index_loops(node.body, loop, True, False)
+                self._index_loops(node.orelse, loop, True, False)
 
     def rematerialize(self, n, ctx, first, seen=None):
         """Statements recomputing `n` as of the start of the block whose first statement is `first`.
@@ -220,7 +223,13 @@ class ReverseTransform:
 
     def available(self, n, ctx, pos):
         """Does `n` still hold, in the reverse sweep, the value it had at `pos`?"""
-        if n in self.stable or n in ctx.loop_vars:
+        if n in ctx.loop_vars:
+            return True
+        if ctx.in_branch and n not in self.unconditional:
+            # assigned only inside branches: Numba may prune the branch (a constant test) and
+            # leave the name without a type, so the reverse sweep must not rely on it
+            return False
+        if n in self.stable:
             return True
         return not ctx.in_loop and not self.defined_from(n, pos)
 
