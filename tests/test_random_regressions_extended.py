@@ -1,0 +1,207 @@
+"""Programs the extended random-program generator (tests/random_programs_extended.py) found failing.
+
+Each test holds a reduced program inline and checks it exactly as the property test does
+(`random_programs.check_program`: gradient w.r.t. x and p with jit=False against central
+differences, jit=True against jit=False, value against the primal, input unmodified).
+
+Open bugs are marked xfail(strict=True, reason="BUG: ..."): when one is fixed the test XPASSes
+and fails; then drop its mark and the matching entry of KNOWN_BUGS in
+test_random_programs_extended.py.
+"""
+import numpy as np
+import pytest
+
+from random_programs import check_program
+
+X4 = [0.3, -0.2, 0.5, 0.1]
+X5 = [0.32870804957149025, -0.5525118869667113, -1.1016635425531327, -1.16033367473153, 0.7518485740806538]
+
+
+def check(source, x=X4, p=0.4):
+    check_program(source, np.array(x, dtype=np.float64), p, jit=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Found against commit 0d8c109 and fixed by 821e4c6 ("Snapshot arrays read whole and overwritten
+# in place later; type np.outer; distinct names for several derivatives of one helper") while this
+# generator was being written; kept so they stay fixed. The bug each one showed:
+#   test_whole_array_read_then_element_store / _slice_store: the adjoint of a whole-array read of
+#     `a` (a * a, np.sin(a), np.dot(a, x)) used `a` after a later store a[0] = ... into it;
+#   test_helper_called_with_different_active_arguments / test_scalar_helper_...: two derivatives
+#     of one helper under one name h0_vjp (ValueError: setting an array element with a sequence;
+#     TypeError: h0_vjp() takes 3 positional arguments but 5 were given);
+#   test_outer_*: the result of np.outer not typed as 2-D (wrong gradients, y_adj = 0.0 then a
+#     Numba CompilationError, TypeError: only 0-dimensional arrays can be converted ..., and
+#     UnsupportedError "cannot tell what `m_matmul_x @ x` computes" for (m @ x) @ x).
+
+# FIXED (found against 0d8c109, fixed by 821e4c6): see the comment above
+def test_whole_array_read_then_element_store():
+    check("""\
+import numpy as np
+
+
+def f(x, p):
+    a = x.copy()
+    s = np.sum(a * a)
+    a[0] = 0.0
+    return s
+""")
+
+
+# FIXED (found against 0d8c109, fixed by 821e4c6): see the comment above
+def test_whole_array_read_then_slice_store():
+    check("""\
+import numpy as np
+
+
+def f(x, p):
+    a = np.sin(x) * p
+    b = a * x
+    a[1:-1] = 0.0
+    return np.sum(b) + np.sum(a)
+""", x=X5, p=0.99)
+
+
+# FIXED (found against 0d8c109, fixed by 821e4c6): see the comment above
+def test_helper_called_with_different_active_arguments():
+    check("""\
+import numpy as np
+
+
+def h0(v, b):
+    return np.sum(v) * b
+
+
+def f(x, p):
+    return h0(x, p) + h0(x, 1.5)
+""")
+
+
+OUTER = (  # the bug these showed
+    "BUG: the result of np.outer(a, b) is not typed as a 2-D array: whatever is derived "
+         "from it (np.sum(m, axis=0), m @ x, row stores m[0, :] = ...) gets scalar adjoints; the same "
+         "programs with m = np.expand_dims(a, 1) * np.expand_dims(b, 0) pass")
+
+
+# FIXED (found against 0d8c109, fixed by 821e4c6): see the comment above
+def test_outer_axis_sum_used_as_array():
+    check("""\
+import numpy as np
+
+
+def f(x, p):
+    m = np.outer(x, x)
+    v = np.sum(m, axis=0)
+    return np.sum(v * x) * p
+""")
+
+
+# FIXED (found against 0d8c109, fixed by 821e4c6): see the comment above
+def test_outer_matvec_then_loop():
+    check("""\
+import numpy as np
+
+
+def f(x, p):
+    m = np.outer(x, x)
+    y = m @ x
+    for i in range(2):
+        p = p * 0.5
+    return np.sum(y) * p
+""")
+
+
+# FIXED (found against 0d8c109, fixed by 821e4c6): see the comment above
+def test_outer_row_augmented_store():
+    check("""\
+import numpy as np
+
+
+def f(x, p):
+    m = np.outer(x, x)
+    m[0, :] += p
+    return np.sum(np.tanh(m))
+""")
+
+
+# FIXED (found against 0d8c109, fixed by 821e4c6): see the comment above
+def test_outer_row_store():
+    check("""\
+import numpy as np
+
+
+def f(x, p):
+    m = np.outer(x, x)
+    m[0, :] = 0.5 * m[0, :]
+    return np.sum(np.tanh(m)) * p
+""")
+
+
+def test_expand_dims_outer_product_row_store_and_matvec():
+    # the same constructs on a 2-D local built by broadcasting: these pass
+    check("""\
+import numpy as np
+
+
+def f(x, p):
+    m = np.expand_dims(x, 1) * np.expand_dims(x, 0)
+    m[0, :] += p
+    v = np.sum(m, axis=0)
+    y = m @ x
+    for i in range(2):
+        p = p * 0.5
+    return np.sum(v * x) * p + np.sum(y) + np.sum(np.tanh(m))
+""")
+
+
+# (m @ x) @ x with m = np.outer(x, x) raises UnsupportedError ("type: cannot tell what
+# `m_matmul_x @ x` computes"): part of the np.outer bug; with a broadcast m it works
+def test_nested_matmul():
+    check("""\
+import numpy as np
+
+
+def f(x, p):
+    m = np.expand_dims(x, 1) * np.expand_dims(x, 0)
+    return (m @ x) @ x * p
+""")
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: an array first assigned inside a while loop that runs "
+                   "zero times, read by a `return` inside that loop: f_grad reads it anyway: "
+                   "UnboundLocalError: cannot access local variable 'y' (jit=False)")
+def test_return_in_while_reading_array_defined_in_loop():
+    check("""\
+import numpy as np
+
+
+def f(x, p):
+    s = p
+    k = 0
+    while k < 2 and p > 5.0:
+        k += 1
+        y = np.sin(x)
+        if y[0] > 0.0:
+            return s + np.sum(y)
+    return s
+""", p=0.75)
+
+
+# FIXED (found against 0d8c109, fixed by 821e4c6): see the comment above
+def test_scalar_helper_called_with_different_active_arguments():
+    check("""\
+import math
+
+import numpy as np
+
+
+def h0(a, b):
+    t0 = math.sin(a * b)
+    for i in range(3):
+        t0 = 0.5 * t0 + 0.3 * math.sin(a * t0)
+    return t0 + a * b
+
+
+def f(x, p):
+    return h0(p, p) + h0(x[0], 0.3)
+""")
