@@ -124,6 +124,7 @@ class ReverseTransform:
         self.definition = {}     # name assigned once -> its statement
         self.loop_of = {}        # id(statement) -> (innermost enclosing loop, directly in its body?)
         self.unconditional = set(self.params)   # names assigned outside every branch and loop
+        self.deferred_adjoints = set()           # set by the caller: see BlockPlan._deferred_inits
         self._index_loops(self.fdef.body, None, False)
         self._find_block_locals()
 
@@ -1102,12 +1103,25 @@ class BlockPlan:
                 for v in group:
                     out += self._push_statements(v, group, True)
                 out += self._original(origin)
+                out += self._deferred_inits(group)
             else:
                 for v in group:
                     out += self._push_statements(v, group, False)
                     statement = self._as_forward(self.nodes[v])
                     if statement is not None:
                         out.append(statement)
+                    out += self._deferred_inits([v])
+        return out
+
+    def _deferred_inits(self, group):
+        """Adjoints of arrays assigned only in loops or branches start as zeros where the array
+        is assigned: at the start of the reverse sweep the array may never have existed."""
+        tr = self.tr
+        out = []
+        for v in group:
+            t = target_name(self.nodes[v])
+            if t in tr.deferred_adjoints and v in self.materialized:
+                out += stmts(f"{tr.adj(t)} = np.zeros_like({t})")
         return out
 
     def _inline(self, expr, group, before):

@@ -133,6 +133,8 @@ def _derive(func, wrt_names, arg_types, helper, ordinal=1):
     tr.helper = helper
     tr.value_name = namer.fresh("value")
     tr.value_adj = namer.fresh("value_adj")
+    tr.deferred_adjoints = {n for n in tr.active if isinstance(types.get(n), Array) and n not in tr.unconditional
+                            and n not in tr.block_local and n not in wrt_names}
     forward, reverse, counts = tr.run()
     return _assemble(func, fdef, tr, params, wrt_names, types, forward, reverse, counts, namer, result_type,
                      helper, ordinal)
@@ -151,7 +153,7 @@ def _assemble(func, fdef, tr, params, wrt, types, forward, reverse, counts, name
     inits = []
     seeded = {op_var for op_var in _seeded(fdef)}
     for n in sorted(active, key=lambda n: (_first_position(tr, n), n)):
-        if n in tr.block_local or n in seeded or n in wrt_arrays:
+        if n in tr.block_local or n in seeded or n in wrt_arrays or n in tr.deferred_adjoints:
             continue
         if isinstance(types.get(n), Array):
             inits.append(stmt(f"{tr.adj(n)} = np.zeros_like({n})"))

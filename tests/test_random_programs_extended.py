@@ -29,12 +29,10 @@ STRICT = os.environ.get("S2SAD_RANDOM_STRICT", "0") == "1"
 # Open bugs, each with a strict-xfail test in test_random_regressions_extended.py:
 # {description: predicate(source, exception)}. A failing program matching one is discarded
 # (counted as a Hypothesis event) unless STRICT. Remove an entry when its bug is fixed.
-KNOWN_BUGS = {
-    # test_return_in_while_reading_array_defined_in_loop: f_grad reads a local first assigned
-    # inside a loop that did not run (UnboundLocalError)
-    "local defined in a loop read by f_grad when unassigned": lambda source, exc: (
-        isinstance(exc, UnboundLocalError)),
-}
+# While test_return_in_while_reading_array_defined_in_loop was open, this entry was here:
+#     "local defined in a loop read by f_grad when unassigned": lambda source, exc: (
+#         isinstance(exc, UnboundLocalError)),
+KNOWN_BUGS = {}
 
 
 @settings(max_examples=MAX_EXAMPLES, deadline=None, derandomize=DERANDOMIZE, database=None,

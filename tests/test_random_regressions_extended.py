@@ -167,10 +167,9 @@ def f(x, p):
 """)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: an array first assigned inside a while loop that runs "
-                   "zero times, read by a `return` inside that loop: f_grad reads it anyway: "
-                   "UnboundLocalError: cannot access local variable 'y' (jit=False)")
 def test_return_in_while_reading_array_defined_in_loop():
+    # was: the adjoint of `y` was initialised from `y` at the start of the reverse sweep, but the
+    # loop that assigns `y` may not have run (UnboundLocalError); now it starts where `y` does
     check("""\
 import numpy as np
 
