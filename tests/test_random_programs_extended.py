@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, assume, event, given, note, settings
 from random_programs import KinkError, check_program
 from random_programs_extended import extended_programs
 
-MAX_EXAMPLES = int(os.environ.get("S2SAD_RANDOM_PROGRAMS_EXTENDED", os.environ.get("S2SAD_RANDOM_PROGRAMS", "200")))
+MAX_EXAMPLES = int(os.environ.get("S2SAD_RANDOM_PROGRAMS_EXTENDED", os.environ.get("S2SAD_RANDOM_PROGRAMS", "120")))
 DERANDOMIZE = os.environ.get("S2SAD_RANDOM_DERANDOMIZE", "1") != "0"
 STRICT = os.environ.get("S2SAD_RANDOM_STRICT", "0") == "1"
 
