@@ -495,8 +495,12 @@ class BlockPlan:
         a loop) is saved at j: its current contents in the reverse sweep are not those j saw."""
         tr = self.tr
         if n in tr.stored and isinstance(tr.types.get(n), Array):
+            # recomputing or restoring the array's definition would give its contents before
+            # the in-place stores; only unchanged-since contents may be read as they are
             pos = tr.position[id(self.nodes[j])]
-            if self.ctx.in_loop or any(p > pos for p in tr.store_positions.get(n, [])):
+            if self.ctx.in_loop or self.ctx.in_branch or \
+                    any(p > pos for p in tr.store_positions.get(n, [])) or \
+                    any(p > pos for p, _ in tr.defs.get(n, [])):
                 return ("snapshot", j)
         return self.reaching[j].get(n, ENTRY)
 
@@ -768,7 +772,9 @@ class BlockPlan:
     def _finish(self, t, j, origin, ops):
         """Reset the adjoint of `t` after its definition, where an earlier value may still get one."""
         tr = self.tr
-        if t in tr.block_local:
+        if t in tr.block_local or isinstance(tr.types.get(t), TupleType):
+            # tuples are only returned by helpers (one `result = (...)` runs per call) and
+            # unpacked at once, so their adjoints are never reused
             return ops
         pos = tr.position[id(self.nodes[j])]
         earlier = [p for p in tr.uses.get(t, []) if p < pos] + [p for p, _ in tr.defs.get(t, []) if p < pos]

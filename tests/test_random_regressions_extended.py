@@ -204,3 +204,41 @@ def h0(a, b):
 def f(x, p):
     return h0(p, p) + h0(x[0], 0.3)
 """)
+
+
+def test_helper_with_two_tuple_returns():
+    # the adjoint of the helper's `result` tuple was reset to 0.0 after each of its two
+    # definitions: Numba could not unify a tuple with a float (CompilationError)
+    check("""\
+import math
+
+import numpy as np
+
+
+def h1(v, b):
+    w1 = np.sin(v * b)
+    if v[0] > 0.0:
+        return 0.3 * np.sum(np.sin(v)), 0.5 * w1 + 0.1 * v
+    return 0.2 * np.sum(np.cos(v)), 0.5 * w1 - 0.1 * v
+
+
+def f(x, p):
+    s5, y6 = h1(x, p)
+    return s5 + np.dot(y6, y6)
+""", x=[0.3123584, -1.15627755, 0.25054933, 1.01822582], p=-0.341447455331479)
+
+
+def test_slice_store_then_rebinding_the_array():
+    # `a` is stored into (a[1:-1] = ...) and then rebound (a = a + ...): the reverse sweep
+    # recomputed the first definition of `a`, i.e. its contents before the store: a silent
+    # wrong gradient (0.5 % off). Now the contents read are snapshotted.
+    check("""\
+import numpy as np
+
+
+def f(x, p):
+    a = np.sin(x) * p
+    a[1:-1] = 0.5 * (a[:-2] + a[2:])
+    a = a + 0.1 * np.tanh(a * p)
+    return p + 0.3 * np.sum(np.sin(a))
+""", x=[0.32870805, -0.55251189, -1.10166354, -1.16033367], p=0.7518485740806538)
