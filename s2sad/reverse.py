@@ -650,12 +650,16 @@ class BlockPlan:
         for k, elt_type in enumerate(self.tr.types[t].elts):
             element = self._tuple_element(t, k)
             if element in self.received:
-                parts.append(self.tr.adj(element))
+                parts.append(name(self.tr.adj(element)))
             elif isinstance(elt_type, Array):
-                parts.append(f"np.zeros_like({src(self.versioned(t, j))}[{k}])")
+                result = name(t)
+                result.version = j              # the call's own result, recomputed if needed
+                item = gast.Subscript(value=result, slice=gast.Constant(value=k, kind=None), ctx=gast.Load())
+                parts.append(gast.Call(func=gast.Attribute(value=name("np"), attr="zeros_like", ctx=gast.Load()),
+                                       args=[item], keywords=[]))
             else:
-                parts.append("0.0")
-        return f"({', '.join(parts)}{',' if len(parts) == 1 else ''})"
+                parts.append(gast.Constant(value=0.0, kind=None))
+        return gast.Tuple(elts=parts, ctx=gast.Load())
 
     def _is_view(self, expr):
         """Could `expr` share memory with another adjoint array (so that `=` would alias it)?"""
@@ -890,8 +894,8 @@ class BlockPlan:
         tr.tapes_used.update(derivative.tapes)
         parts = [tr.namer.fresh(f"{args[k].id}_adj_from_{helper.__name__}") for k in active]
         t = target_name(node)
-        seed = self._tuple_seed(t, j) if isinstance(tr.types.get(t), TupleType) else g.id
-        inputs = [src(self.atom_at(a, j)) for a in args] + [seed]
+        tuple_seed = self._tuple_seed(t, j) if isinstance(tr.types.get(t), TupleType) else None
+        inputs = [src(self.atom_at(a, j)) for a in args] + ["SEED" if tuple_seed is not None else g.id]
         inputs += [f"np.zeros_like({args[k].id})" for k in active
                    if isinstance(arg_types[params[k]], Array)]
         inputs += [v for t in derivative.tapes for v in (tr.tape_var(t), tr.top_var(t))]
@@ -900,6 +904,8 @@ class BlockPlan:
         for n in gast.walk(call.value):      # the arguments are primal values as of the call
             if isinstance(n, gast.Name) and n.id in tr.locals:
                 n.version = self.version_at(n.id, j)
+        if tuple_seed is not None:
+            call.value.args[len(args)] = tuple_seed
         self.pending_call = call
         return [(args[k].id, name(part)) for k, part in zip(active, parts)]
 

@@ -242,3 +242,17 @@ def f(x, p):
     a = a + 0.1 * np.tanh(a * p)
     return p + 0.3 * np.sum(np.sin(a))
 """, x=[0.32870805, -0.55251189, -1.10166354, -1.16033367], p=0.7518485740806538)
+
+
+def test_tuple_helper_seed_with_unused_array_element_1():
+    # found by the extended generator at 8fe1c4f: the zeros standing for the adjoint of an
+    # unused array element of `s, y = h(...)` read the tuple temporary, which the forward sweep
+    # never assigns (NameError); the seed now recomputes the call's result when needed
+    check('import math\n\nimport numba\nimport numpy as np\n\nimport s2sad\n\n\n@numba.njit\ndef h0(v, b):\n    n = v.shape[0]\n    w0 = np.zeros(n)\n    for i in range(n):\n        w0[i] = math.sin(v[i] * b)\n        if v[i] > 0.0:\n            break\n    if v[0] > 0.0:\n        return 0.3 * np.sum(np.sin(v)), 0.5 * w0 + 0.1 * v\n    return 0.3 * np.sum(w0[::2]), 0.5 * w0 + 0.1 * v\n\n\n@numba.njit\ndef h1(v, b):\n    n = v.shape[0]\n    w1 = np.sin(v + v)\n    return 0.3 * np.sum(np.sin(v))\n\n\n@numba.njit\ndef h2(v, b):\n    n = v.shape[0]\n    w2 = np.sin(v / (2.0 + np.sin(v)))\n    return v @ w2 + h1(w2, b)\n\n\ndef f(x, p):\n    n = x.shape[0]\n    a = np.zeros(n)\n    mask = x < 0.3\n    s3 = p\n    c0 = n - 2\n    s4 = s2sad.stop_gradient(c0 * 1.0) * 0.1\n    s5, y6 = h0(a, x[1])\n    k7 = 0\n    while (not ((x[0] + p) <= 0.3)) and k7 < n - 1:\n        k7 = k7 + 1\n        s5 = 0.5 * s5 + 0.3 * math.tanh(h2(x, s4))\n        for i in range(0, n, 2):\n            y6 = 0.5 * y6 + 0.3 * ((np.sin(a)) / (1.0 + (np.sin(a)) * (np.sin(a))))\n        a = 0.5 * a + 0.3 * np.tanh(a * a)\n    s3 = math.tanh(s3 + math.sqrt(1.0 + math.cos(s4 * s5) * math.cos(s4 * s5)))\n    return s3 + np.min(np.tanh(a) * np.tanh(a))\n', x=[-0.84699919, -0.52176624, -1.17203324, -0.22514733, -1.09052746, -0.46353457], p=-1.1522992532171772)
+
+
+def test_tuple_helper_seed_with_unused_array_element_2():
+    # found by the extended generator at 8fe1c4f: the zeros standing for the adjoint of an
+    # unused array element of `s, y = h(...)` read the tuple temporary, which the forward sweep
+    # never assigns (NameError); the seed now recomputes the call's result when needed
+    check('import math\n\nimport numba\nimport numpy as np\n\n\n@numba.njit\ndef h0(v, b):\n    n = v.shape[0]\n    w0 = np.zeros(n)\n    for i in range(n):\n        w0[i] = math.sin(v[i] * b)\n        if v[i] > 0.0:\n            break\n    if v[0] > 0.0:\n        return 0.3 * np.sum(np.sin(v)), 0.5 * w0 + 0.1 * v\n    return 0.3 * np.sum(w0[::2]), 0.5 * w0 + 0.1 * v\n\n\n@numba.njit\ndef h1(v, b):\n    n = v.shape[0]\n    w1 = np.sin(v + v)\n    return 0.3 * np.sum(np.sin(v))\n\n\n@numba.njit\ndef h2(v, b):\n    n = v.shape[0]\n    w2 = np.sin(np.log(1.0 + np.sin(v) * np.sin(v)))\n    if v[0] > 0.0:\n        return 0.3 * np.sum(np.sin(v)) + h1(w2, b)\n    return 0.3 * np.sum(np.sin(v)) + h1(w2, b)\n\n\ndef f(x, p):\n    n = x.shape[0]\n    m = np.expand_dims(x, 1) * np.expand_dims(x[:3], 0)\n    labels = np.array([0, 0, 0, 0, 0, 0])\n    s3 = 0.0\n    s4 = 0.0\n    for i in range(n):\n        s4 += m[i, labels[i]] * p\n    if not ((p + m[0, 0]) > 0.0):\n        s5 = math.sin(h1(x, 0.3 * np.sum(np.sin(x))))\n    else:\n        y6 = np.sin(p * x)\n        for v7 in x:\n            s8, y9 = h0(x, p)\n            y6 = y6 + 0.1 * np.tanh(y6 * m[1, 0])\n    s10, y11 = h0(x + x, p)\n    return s10 + s10 + 0.3 * np.sum(m.T @ x)\n', x=[-0.50467951, 0.23629493, 0.16251994, 0.48928273, -1.08216642, -0.06696123], p=-0.9798685983992668)
