@@ -623,3 +623,25 @@ def _check_program(source, x, p, jit, directory):
         np.testing.assert_allclose(value_nb, value_py, rtol=1e-10, atol=1e-13, err_msg=f"jit=True value, call {call}")
         np.testing.assert_allclose(gx_nb, gx_py, rtol=1e-10, atol=1e-13, err_msg=f"jit=True d/dx, call {call}")
         np.testing.assert_allclose(gp_nb, gp_py, rtol=1e-10, atol=1e-13, err_msg=f"jit=True d/dp, call {call}")
+
+
+def check_property(program, known_bugs, strict):
+    """The property both random-program tests assert, with kinks and known bugs discarded."""
+    import traceback
+    from hypothesis import assume, event, note
+    note(program.source)
+    note(f"x = np.array({program.x.tolist()!r})\np = {program.p!r}")
+    try:
+        check_program(program.source, program.x, program.p, jit=True)
+    except KinkError as exc:
+        note(str(exc))
+        event("discarded: finite differences disagree (kink near the point)")
+        assume(False)
+    except Exception as exc:
+        if not strict:
+            for bug, matches in known_bugs.items():
+                if matches(program.source, exc):
+                    note(traceback.format_exc())
+                    event(f"discarded: known bug: {bug}")
+                    assume(False)
+        raise

@@ -17,11 +17,10 @@ into tests/test_random_regressions.py. The default run compiles 300 derivatives 
 and takes about 1.5 minutes (91 s measured on two cores); 1000 programs take about 6 minutes.
 """
 import os
-import traceback
 
-from hypothesis import HealthCheck, assume, event, given, note, settings
+from hypothesis import HealthCheck, given, settings
 
-from random_programs import KinkError, check_program, programs
+from random_programs import check_property, programs
 
 MAX_EXAMPLES = int(os.environ.get("S2SAD_RANDOM_PROGRAMS", "300"))
 DERANDOMIZE = os.environ.get("S2SAD_RANDOM_DERANDOMIZE", "1") != "0"
@@ -45,19 +44,4 @@ KNOWN_BUGS = {}
                                  HealthCheck.data_too_large, HealthCheck.large_base_example])
 @given(programs())
 def test_random_program_gradients(program):
-    note(program.source)
-    note(f"x = np.array({program.x.tolist()!r})\np = {program.p!r}")
-    try:
-        check_program(program.source, program.x, program.p, jit=True)
-    except KinkError as exc:
-        note(str(exc))
-        event("discarded: finite differences disagree (kink near the point)")
-        assume(False)
-    except Exception as exc:
-        if not STRICT:
-            for bug, matches in KNOWN_BUGS.items():
-                if matches(program.source, exc):
-                    note(traceback.format_exc())
-                    event(f"discarded: known bug: {bug}")
-                    assume(False)
-        raise
+    check_property(program, KNOWN_BUGS, STRICT)

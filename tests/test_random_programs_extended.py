@@ -15,11 +15,10 @@ whose finite differences disagree between two step sizes (a kink near the point)
 Failures reduced to minimal programs live in tests/test_random_regressions_extended.py.
 """
 import os
-import traceback
 
-from hypothesis import HealthCheck, assume, event, given, note, settings
+from hypothesis import HealthCheck, given, settings
 
-from random_programs import KinkError, check_program
+from random_programs import check_property
 from random_programs_extended import extended_programs
 
 MAX_EXAMPLES = int(os.environ.get("S2SAD_RANDOM_PROGRAMS_EXTENDED", os.environ.get("S2SAD_RANDOM_PROGRAMS", "120")))
@@ -40,19 +39,4 @@ KNOWN_BUGS = {}
                                  HealthCheck.data_too_large, HealthCheck.large_base_example])
 @given(extended_programs())
 def test_random_extended_program_gradients(program):
-    note(program.source)
-    note(f"x = np.array({program.x.tolist()!r})\np = {program.p!r}")
-    try:
-        check_program(program.source, program.x, program.p, jit=True)
-    except KinkError as exc:
-        note(str(exc))
-        event("discarded: finite differences disagree (kink near the point)")
-        assume(False)
-    except Exception as exc:
-        if not STRICT:
-            for bug, matches in KNOWN_BUGS.items():
-                if matches(program.source, exc):
-                    note(traceback.format_exc())
-                    event(f"discarded: known bug: {bug}")
-                    assume(False)
-        raise
+    check_property(program, KNOWN_BUGS, STRICT)
