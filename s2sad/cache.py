@@ -50,9 +50,9 @@ def _fingerprint(value, depth=0):
     return repr(type(value)).encode() + str(id(value)).encode()
 
 
-def source_file(derivative, namespace):
+def source_file(derivative, namespace, directory=None):
     """Path of a file holding `derivative.source` (written if new), or None if caching is off."""
-    directory = cache_dir()
+    directory = directory or cache_dir()
     if directory is None:
         return None
     digest = hashlib.sha256(derivative.source.encode())

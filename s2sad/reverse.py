@@ -842,8 +842,8 @@ class BlockPlan:
             raise tr.unsupported(tr.origin_node(node), type(value).__name__,
                                  f"cannot differentiate `{src(value)}` yet")
         active = [k for k, a in enumerate(args) if isinstance(a, gast.Name) and a.id in tr.active]
-        if not active:
-            return []
+        if not active or rules.is_non_differentiable(primal):
+            return []                 # np.zeros_like(x), np.floor(x): no derivative flows back
         rule = rules.lookup(primal)
         if rule is None and user_function(primal) is not None:
             if keywords:
@@ -851,7 +851,7 @@ class BlockPlan:
                                      f"keyword arguments to {src(value.func)} are not supported yet")
             return self._helper_call(node, user_function(primal), args, active, j, g)
         what = src(value.func) if isinstance(value, gast.Call) else type(getattr(value, "op", value)).__name__
-        if rule is None or rules.is_non_differentiable(primal):
+        if rule is None:
             raise tr.unsupported(tr.origin_node(node), "call" if isinstance(value, gast.Call) else "operator",
                                  f"no derivative rule for {what}; register one with @s2sad.adjoint")
         if rule.arity() > len(args):
@@ -890,6 +890,8 @@ class BlockPlan:
                 from .types import TypeInference
                 arg_types[p] = TypeInference(tr.resolver, tr.types).expr(a)
         derivative = derive(helper, [params[k] for k in active], arg_types, helper=True)
+        if derivative.call_error is not None:
+            raise derivative.call_error
         tr.dependencies[derivative.name] = derivative
         tr.tapes_used.update(derivative.tapes)
         parts = [tr.namer.fresh(f"{args[k].id}_adj_from_{helper.__name__}") for k in active]

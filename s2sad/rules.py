@@ -12,6 +12,19 @@ primal inputs in order. The function returns one expression per input: the contr
 to that input's adjoint. It is never called: its return expression is parsed once and
 substituted into the generated adjoint, so it must be a single `return` of expressions
 that use only `np`, `math`, its parameters and literals.
+
+Forward mode (`jvp`, `hvp`) reads the same templates: for an elementwise operation (and for
+any function of scalars) the Jacobian is diagonal, so the adjoint template with `g` taken
+as the input's tangent is also the tangent rule. Operations whose Jacobian is not diagonal
+(reductions, products, reshapes, copies) also register a tangent template beside their
+adjoint, in the same notation with `t`, the tangent of one input, in place of `g`:
+
+    @s2sad.tangent(np.sum)
+    def sum(t, ans, x, axis=None):
+        return np.sum(t) if axis is None else np.sum(t, axis)
+
+It returns one expression per input, its contribution to the tangent of the result; the
+contributions of the inputs that carry tangents are added.
 """
 import importlib
 import inspect
@@ -23,6 +36,7 @@ import gast
 from .errors import S2SADError
 
 _REGISTRY = {}          # id(primal function) -> Rule
+_TANGENTS = {}          # id(primal function) -> Rule (forward mode), where the adjoint is not one
 _KEEP_ALIVE = []        # primal objects whose ids are keys
 _NON_DIFFERENTIABLE = set()   # ids of functions whose result never carries a derivative
 _LOADED = False
@@ -33,8 +47,9 @@ class RuleError(S2SADError):
 
 
 class Rule:
-    def __init__(self, template):
+    def __init__(self, template, seed="g"):
         self.name = template.__name__
+        self.seed = seed
         source = textwrap.dedent(inspect.getsource(template))
         fdef = gast.parse(source).body[0]
         params = [a.id for a in fdef.args.args]
@@ -42,9 +57,9 @@ class Rule:
         options = params[len(params) - len(defaults):] if defaults else []
         self.options = dict(zip(options, defaults))    # keyword options such as axis=None
         params = params[:len(params) - len(defaults)] if defaults else params
-        if params[:2] != ["g", "ans"] or len(params) < 3:
+        if params[:2] != [seed, "ans"] or len(params) < 3:
             raise RuleError(f"derivative template {self.name!r} must be declared as "
-                            f"def {self.name}(g, ans, <inputs...>)")
+                            f"def {self.name}({seed}, ans, <inputs...>)")
         body = [s for s in fdef.body if not (isinstance(s, gast.Expr) and isinstance(s.value, gast.Constant))]
         if len(body) != 1 or not isinstance(body[0], gast.Return) or body[0].value is None:
             raise RuleError(f"derivative template {self.name!r} must consist of one `return` statement")
@@ -79,7 +94,7 @@ class Rule:
 
     def partial(self, index, g, ans, args, options=None):
         """The contribution to input `index`: the template expression with names substituted."""
-        mapping = {"g": g, "ans": ans}
+        mapping = {self.seed: g, "ans": ans}
         mapping.update(self.options)
         mapping.update(options or {})
         mapping.update(zip(self.inputs, args))
@@ -117,6 +132,18 @@ def adjoint(*primals):
     return register
 
 
+def tangent(*primals):
+    """Register the decorated template as the forward-mode rule of every function in `primals`."""
+    def register(template):
+        rule = Rule(template, seed="t")
+        for primal in primals:
+            _TANGENTS[id(primal)] = rule
+            _KEEP_ALIVE.append(primal)
+        template.s2sad_tangent_rule = rule
+        return template
+    return register
+
+
 def non_differentiable(*primals):
     """Declare functions whose results carry no derivative (integer or boolean valued, or cut)."""
     for primal in primals:
@@ -135,6 +162,12 @@ def _load_builtin_templates():
 def lookup(primal):
     _load_builtin_templates()
     return _REGISTRY.get(id(primal))
+
+
+def lookup_tangent(primal):
+    """The forward-mode rule registered for `primal`, or None (then only the adjoint may serve)."""
+    _load_builtin_templates()
+    return _TANGENTS.get(id(primal))
 
 
 def is_non_differentiable(primal):

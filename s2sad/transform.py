@@ -2,6 +2,9 @@
 
 `derive(func, wrt, arg_types)` returns a `Derivative`: the generated source and what the
 caller needs to call it (the parameter layout and which tapes it uses).
+`derive_tangent(func, wrt, arg_types)` runs the same front end, then the forward-mode
+transform instead of the reverse one: `f_jvp(params..., tangents of wrt...)` returns the
+value and its tangent.
 """
 import copy
 from dataclasses import dataclass, field
@@ -9,12 +12,14 @@ from dataclasses import dataclass, field
 import gast
 
 from .activity import Activity
-from .codegen import comment, name, render, stmt, stmts
+from .aliasing import check_aliasing
+from .codegen import comment, name, render, src, stmt, stmts
 from .errors import NonDifferentiableError, WrtError
 from .naming import Namer, all_names, rename_locals
 from .normalize import normalize
 from .parsing import parse_function, python_function
 from .resolve import Resolver
+from .forward import ForwardTransform
 from .reverse import TAPES, ReverseTransform
 from .types import BOOL, FLOAT, INT, Array, TupleType, infer_types, is_real
 
@@ -35,6 +40,9 @@ class Derivative:
     result_type: object
     helper: bool = False    # a helper's derivative: takes tape tops, returns no value
     dependencies: dict = field(default_factory=dict)   # name -> Derivative of helpers it calls
+    # a helper that stores into an array argument: the error to raise where a caller's
+    # reverse sweep would call its derivative (vjp may still call it directly)
+    call_error: object = None
 
 
 def normalise_wrt(func, wrt):
@@ -100,9 +108,7 @@ def _result_type(fdef, types):
     return FLOAT if isinstance(result, gast.Constant) else None
 
 
-def _derive(func, wrt_names, arg_types, helper, ordinal=1):
-    fdef, location, resolver, namer, origins = _front(func)
-    params = [a.id for a in fdef.args.args]
+def _check_wrt_types(func, wrt_names, arg_types):
     for w in wrt_names:
         t = arg_types[w]
         if isinstance(t, TupleType):
@@ -116,8 +122,16 @@ def _derive(func, wrt_names, arg_types, helper, ordinal=1):
             raise NonDifferentiableError(
                 f"cannot differentiate {func.__name__} with respect to {w!r}: it is {kind}; "
                 f"pass a float (e.g. {w}=float(...)) or differentiate with respect to another parameter")
+
+
+def _derive(func, wrt_names, arg_types, helper, ordinal=1):
+    fdef, location, resolver, namer, origins = _front(func)
+    params = [a.id for a in fdef.args.args]
+    _check_wrt_types(func, wrt_names, arg_types)
     types = infer_types(fdef.body, resolver, arg_types)
+    check_aliasing(fdef.body, types, location, origins)
     result_type = _result_type(fdef, types)
+    call_error = _stores_into_parameters(fdef, types, location, func) if helper else None
     if helper:
         elements = result_type.elts if isinstance(result_type, TupleType) else (result_type,)
         if not all(e == FLOAT or (isinstance(e, Array) and e.kind == "f") for e in elements):
@@ -136,8 +150,59 @@ def _derive(func, wrt_names, arg_types, helper, ordinal=1):
     tr.deferred_adjoints = {n for n in tr.active if isinstance(types.get(n), Array) and n not in tr.unconditional
                             and n not in tr.block_local and n not in wrt_names}
     forward, reverse, counts = tr.run()
-    return _assemble(func, fdef, tr, params, wrt_names, types, forward, reverse, counts, namer, result_type,
-                     helper, ordinal)
+    derivative = _assemble(func, fdef, tr, params, wrt_names, types, forward, reverse, counts, namer,
+                           result_type, helper, ordinal)
+    derivative.call_error = call_error
+    return derivative
+
+
+_VIEWS = {"T", "transpose", "reshape", "ravel"}
+
+
+def _stores_into_parameters(fdef, types, location, func):
+    """A helper's derivative recomputes the helper from its arguments in the caller's reverse
+    sweep, after the call has run: a helper that modified an argument would start from the
+    modified values. Such helpers are rejected (the top-level function may store into its
+    parameters: its derivative snapshots what it overwrites)."""
+    from .anf_info import stored_array, target_name, walk_statements
+    aliases = {p.id for p in fdef.args.args if isinstance(types.get(p.id), Array)}
+    simple = [s for s, _ in walk_statements(fdef.body) if isinstance(s, (gast.Assign, gast.AugAssign))]
+    changed = True
+    while changed:                 # names that may share memory with a parameter
+        changed = False
+        for s in simple:
+            t = target_name(s)
+            if t is None or t in aliases or not isinstance(types.get(t), Array):
+                continue
+            if any(isinstance(n, gast.Name) and n.id in aliases for n in _view_operands(s.value)):
+                aliases.add(t)
+                changed = True
+    for s in simple:
+        array = stored_array(s)
+        if array in aliases:
+            return location.unsupported(
+                s, "store into a parameter",
+                f"{func.__name__} stores into its array argument ({array!r}) and is called from "
+                "differentiated code; s2sad cannot differentiate a call that modifies its argument "
+                f"yet. Store into a copy instead ({array} = {array}.copy() at the top of {func.__name__})")
+    return None
+
+
+def _view_operands(value):
+    """The operands of `value` whose memory its result may share (names, views, slices)."""
+    if isinstance(value, gast.Name):
+        return [value]
+    if isinstance(value, gast.Subscript):
+        return [value.value]
+    if isinstance(value, gast.Attribute) and value.attr == "T":
+        return [value.value]
+    if isinstance(value, gast.Call):
+        func = value.func
+        if isinstance(func, gast.Attribute) and func.attr in _VIEWS:
+            return [func.value] + list(value.args)
+        if isinstance(func, gast.Attribute) and func.attr in _VIEWS | {"expand_dims"}:
+            return list(value.args)
+    return []
 
 
 def _describe(t):
@@ -199,3 +264,60 @@ def _seeded(fdef):
 def _first_position(tr, n):
     positions = [p for p, _ in tr.defs.get(n, [])] + tr.uses.get(n, [])
     return min(positions) if positions else -1
+
+
+_TANGENT_DERIVED = {}
+
+
+def derive_tangent(func, wrt_names, arg_types, helper=False, returns="both"):
+    """The forward-mode Derivative of `func` along tangents of `wrt_names` (cached).
+
+    The generated function takes the primal's parameters, then one tangent per name in
+    `wrt_names`, and returns `(value, tangent)`, or only the tangent if `returns="tangent"`."""
+    func = python_function(func)
+    key = (func, tuple(wrt_names), tuple(sorted(arg_types.items(), key=lambda kv: kv[0])), helper, returns)
+    if key not in _TANGENT_DERIVED:
+        siblings = sum(1 for k in _TANGENT_DERIVED if k[0] is func and k[3] == helper)
+        _TANGENT_DERIVED[key] = _derive_tangent(func, wrt_names, arg_types, helper, returns, siblings + 1)
+    return _TANGENT_DERIVED[key]
+
+
+def _derive_tangent(func, wrt_names, arg_types, helper, returns, ordinal):
+    fdef, location, resolver, namer, origins = _front(func)
+    params = [a.id for a in fdef.args.args]
+    _check_wrt_types(func, wrt_names, arg_types)
+    types = infer_types(fdef.body, resolver, arg_types)
+    check_aliasing(fdef.body, types, location, origins)
+    result_type = _result_type(fdef, types)
+    elements = result_type.elts if isinstance(result_type, TupleType) else (result_type,)
+    if not all(e in (FLOAT, INT, BOOL) or isinstance(e, Array) for e in elements):
+        raise location.unsupported(fdef.body[-1], "result",
+                                   f"forward mode needs a result of floats or arrays (or a tuple of them), "
+                                   f"{func.__name__} returns {_describe(result_type)}")
+    if returns == "tangent" and result_type not in (FLOAT, INT, BOOL):
+        raise NonDifferentiableError(
+            f"a Hessian-vector product needs a scalar result, but {func.__name__} returns "
+            f"{_describe(result_type)} (line {fdef.body[-1].lineno})")
+    activity = Activity(fdef.body, types, wrt_names, resolver, location)
+    tr = ForwardTransform(fdef, origins, types, activity, resolver, namer, location, wrt_names)
+    tangent_params = [tr.dot(w) for w in wrt_names]
+    body = tr.run()
+    result = fdef.body[-1].value
+    if isinstance(result, gast.Name) and result.id in tr.active:
+        result_tangent = tr.dot(result.id)
+    elif isinstance(result, gast.Name):
+        result_tangent = src(tr.zero_like(result.id))
+    else:
+        result_tangent = "0.0"
+    outputs = result_tangent if returns == "tangent" else f"{src(result)}, {result_tangent}"
+    along = ", ".join(tangent_params)
+    what = "Tangent" if returns == "tangent" else "Value and tangent"
+    doc = gast.Expr(value=gast.Constant(value=f"{what} of {func.__name__} along ({along}). Generated by s2sad.",
+                                        kind=None))
+    stem = f"{func.__name__}_jvp"
+    gname = namer.fresh(stem if ordinal == 1 else f"{stem}_{ordinal}")
+    signature = stmt(f"def {gname}({', '.join(params + tangent_params)}):\n    pass")
+    signature.body = [doc] + body + [stmt(f"return {outputs}")]
+    source = render(gast.Module(body=[signature], type_ignores=[]))
+    return Derivative(gname, source, params, list(wrt_names), [], [], func, result_type, helper,
+                      dict(tr.dependencies))

@@ -1,7 +1,7 @@
-"""Reverse-mode rules of array-building and selecting functions."""
+"""Rules of array-building and selecting functions (reverse, and forward where the adjoint is not one)."""
 import numpy as np
 
-from s2sad.rules import adjoint, non_differentiable
+from s2sad.rules import adjoint, non_differentiable, tangent
 
 
 @adjoint(np.where)
@@ -17,6 +17,27 @@ def clip(g, ans, x, lower, upper):
 @adjoint(np.copy)
 def copy(g, ans, x):
     return g
+
+
+@tangent(np.copy)
+def copy_tangent(t, ans, x):
+    # a copy's tangent is a copy too: stores into the copy must not reach the original's tangent
+    return t.copy()
+
+
+@tangent(np.transpose)
+def transpose_tangent(t, ans, x):
+    return np.transpose(t)
+
+
+@tangent(np.expand_dims, np.reshape)
+def reshape_tangent(t, ans, x, shape):
+    return t.reshape(ans.shape), None
+
+
+@tangent(np.ravel)
+def ravel_tangent(t, ans, x):
+    return np.ravel(t)
 
 
 @adjoint(np.transpose)

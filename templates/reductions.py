@@ -1,7 +1,7 @@
-"""Reverse-mode rules of NumPy reductions. `axis` is an option: an int, or None for all axes."""
+"""Rules of NumPy reductions (reverse and forward). `axis` is an option: an int, or None for all axes."""
 import numpy as np
 
-from s2sad.rules import adjoint
+from s2sad.rules import adjoint, tangent
 
 
 @adjoint(np.sum)
@@ -15,10 +15,26 @@ def mean(g, ans, x, axis=None):
         np.expand_dims(g, axis) * np.ones_like(x) / x.shape[axis]
 
 
+@tangent(np.sum)
+def sum_tangent(t, ans, x, axis=None):
+    return np.sum(t) if axis is None else np.sum(t, axis)
+
+
+@tangent(np.mean)
+def mean_tangent(t, ans, x, axis=None):
+    return np.mean(t) if axis is None else np.mean(t, axis)
+
+
 @adjoint(np.max, np.amax)
 def max(g, ans, x, axis=None):
     # ties share nothing: every maximal element gets the whole adjoint (as the subgradient 1)
     return g * (x == ans) if axis is None else np.expand_dims(g, axis) * (x == np.expand_dims(ans, axis))
+
+
+@tangent(np.max, np.amax, np.min, np.amin)
+def extremum_tangent(t, ans, x, axis=None):
+    # the transpose of the adjoint above: the tangents of all extremal elements, added
+    return np.sum(t * (x == ans)) if axis is None else np.sum(t * (x == np.expand_dims(ans, axis)), axis)
 
 
 @adjoint(np.min, np.amin)
@@ -30,3 +46,8 @@ def min(g, ans, x, axis=None):
 def prod(g, ans, x, axis=None):
     # assumes no zero factor (as the quotient rule does)
     return g * ans / x if axis is None else np.expand_dims(g * ans, axis) / x
+
+
+@tangent(np.prod)
+def prod_tangent(t, ans, x, axis=None):
+    return np.sum(t * ans / x) if axis is None else np.sum(t / x, axis) * ans

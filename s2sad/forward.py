@@ -1,0 +1,317 @@
+"""Forward-mode (tangent) transform: one sweep computing the value and its directional derivative.
+
+Takes the three-address body (see `normalize.anf`), inferred types and activity; returns the
+statements of a function in which every active simple statement is accompanied by the
+statement computing its tangent (`x_dot`, the derivative along the input tangents).
+Control flow is kept exactly as written, so forward mode needs no tapes: loops, branches and
+early exits run once, and each tangent is computed next to its value.
+
+Guarantees:
+* a tangent is computed *after* its statement when the statement's target is a fresh name
+  (the rule may then read the result, `ans`), *before* it when the statement overwrites one
+  of its own inputs (`s = s * x`: the tangent needs the old `s`);
+* tangents alias exactly as the values do: `b = a` gives `b_dot = a_dot`, a slice `x[1:-1]`
+  gives the view `x_dot[1:-1]`, a copy gives a copy, and an array result that is a fresh
+  array in the primal is never an alias of another tangent when either is later stored into;
+* element stores are per element: `a[0] = 0.0` zeroes `a_dot[0]` and nothing else;
+* calls to the user's helpers call the helper's own generated tangent function
+  (`h_jvp(a, b, a_dot)` returns the result and its tangent), generated once per
+  (helper, inputs with tangents, argument types).
+
+Rules come from `templates/` (see `rules`): a registered tangent template, or for
+elementwise operations and functions of scalars the adjoint template with `g` := tangent.
+"""
+import gast
+import numpy as np
+
+from . import rules
+from .anf_info import read_names, stored_array, target_name, walk_statements
+from .codegen import comment, name, src, stmt
+from .helpers import user_function
+from .normalize import origin_of
+from .reverse import _METHODS
+from .runtime_api import stop_gradient
+from .simplify import simplify
+from .types import FLOAT, INT, BOOL, Array, TupleType
+
+
+class ForwardTransform:
+    def __init__(self, fdef, origins, types, activity, resolver, namer, location, wrt):
+        self.fdef = fdef
+        self.origins = origins
+        self.types = types
+        self.active = activity.active
+        self.resolver = resolver
+        self.namer = namer
+        self.location = location
+        self.wrt = wrt
+        self.params = [a.id for a in fdef.args.args]
+        self.locals = set(types) | set(self.params)
+        self.dot_names = {}
+        self.dependencies = {}       # generated helper tangent functions this code calls
+        self.stored = {stored_array(s) for s, _ in walk_statements(fdef.body) if stored_array(s)}
+        # user lines that get tangent code: each is cited once, above its first statement
+        self._with_tangents = {origin_of(s) for s, _ in walk_statements(fdef.body)
+                               if (target_name(s) or stored_array(s)) in self.active}
+        self._cited = set()
+
+    def dot(self, n):
+        if n not in self.dot_names:
+            self.dot_names[n] = self.namer.fresh(f"{n}_dot")
+        return self.dot_names[n]
+
+    def unsupported(self, node, construct, message):
+        origin = origin_of(node)
+        where = self.origins[origin] if origin is not None else node
+        return self.location.unsupported(where, construct, message)
+
+    # ------------------------------------------------------------------ statements
+    def run(self):
+        """The transformed body, without the final `return` (the caller builds the outputs)."""
+        return self.body(self.fdef.body[:-1])
+
+    def body(self, nodes):
+        out = []
+        for node in nodes:
+            origin = origin_of(node)
+            if isinstance(node, (gast.Assign, gast.AugAssign)) and origin in self._with_tangents \
+                    and origin not in self._cited:
+                self._cited.add(origin)
+                out.append(self._citation(origin))
+            out.extend(self.statement(node))
+        return out
+
+    def _citation(self, origin):
+        original = self.origins[origin]
+        line = getattr(original, "lineno", None)
+        text = src(original).split("\n")[0]
+        return comment(f"line {line}: {text}" if line else text)
+
+    def statement(self, node):
+        if isinstance(node, gast.For):
+            node.body = self.body(node.body)
+            return [node]
+        if isinstance(node, gast.While):
+            node.body = self.body(node.body)
+            return [node]
+        if isinstance(node, gast.If):
+            node.body = self.body(node.body) or [gast.Pass()]
+            node.orelse = self.body(node.orelse)
+            return [node]
+        if isinstance(node, gast.AugAssign):
+            return self._augmented_store(node)
+        if isinstance(node, gast.Assign):
+            if stored_array(node):
+                return self._store(node)
+            if target_name(node) is not None:
+                return self._assignment(node)
+        if isinstance(node, (gast.Expr, gast.Pass)):
+            return [node]
+        raise self.unsupported(node, type(node).__name__, "not supported by forward mode")
+
+    def _store(self, node):
+        target = node.targets[0]
+        array = target.value.id
+        if array not in self.active:
+            return [node]
+        value = node.value
+        tangent = name(self.dot(value.id)) if isinstance(value, gast.Name) and value.id in self.active \
+            else gast.Constant(value=0.0, kind=None)
+        store = gast.Assign(targets=[gast.Subscript(value=name(self.dot(array)), slice=target.slice,
+                                                    ctx=gast.Store())], value=tangent, type_comment=None)
+        return [node, store]
+
+    def _augmented_store(self, node):
+        target = node.target
+        array = target.value.id if isinstance(target, gast.Subscript) else None
+        value = node.value
+        if array not in self.active or not (isinstance(value, gast.Name) and value.id in self.active):
+            return [node]
+        store = gast.AugAssign(target=gast.Subscript(value=name(self.dot(array)), slice=target.slice,
+                                                     ctx=gast.Store()), op=node.op, value=name(self.dot(value.id)))
+        return [node, store]
+
+    def _assignment(self, node):
+        t = target_name(node)
+        if t not in self.active:
+            return [node]
+        value = node.value
+        if self._is_helper_call(value):
+            return self._helper_call(node, t, value)
+        overwrites = t in read_names(node, self.locals)
+        # the rule may read the result: the target itself, or (when the statement overwrites
+        # one of its inputs and the tangent must come first) the primal expression again
+        ans = value if overwrites else name(t)
+        tangent = self.tangent_of(node, value, t, ans)
+        if tangent is None:
+            tangent = self.zero_like(t)
+            overwrites = False
+        assign = gast.Assign(targets=[name(self.dot(t))], value=tangent, type_comment=None)
+        return [assign, node] if overwrites else [node, assign]
+
+    def zero_like(self, t):
+        kind = self.types.get(t)
+        if isinstance(kind, Array):
+            return gast.Call(func=gast.Attribute(value=name("np"), attr="zeros_like", ctx=gast.Load()),
+                             args=[name(t)], keywords=[])
+        if isinstance(kind, TupleType):
+            return gast.Tuple(elts=[self._zero_element(t, k, e) for k, e in enumerate(kind.elts)], ctx=gast.Load())
+        return gast.Constant(value=0.0, kind=None)
+
+    def _zero_element(self, t, k, kind):
+        if isinstance(kind, Array):
+            element = gast.Subscript(value=name(t), slice=gast.Constant(value=k, kind=None), ctx=gast.Load())
+            return gast.Call(func=gast.Attribute(value=name("np"), attr="zeros_like", ctx=gast.Load()),
+                             args=[element], keywords=[])
+        return gast.Constant(value=0.0, kind=None)
+
+    # ------------------------------------------------------------------ tangents of expressions
+    def _tangent_name(self, atom):
+        if isinstance(atom, gast.Name) and atom.id in self.active:
+            return name(self.dot(atom.id))
+        return None
+
+    def tangent_of(self, node, value, t, ans):
+        """The tangent expression of `t = value`, or None where it is zero."""
+        if isinstance(value, gast.Constant) or self.resolver.is_global_ref(value):
+            return None
+        if isinstance(value, gast.Name):
+            return self._tangent_name(value)                    # b = a: b_dot aliases a_dot, as b does a
+        if isinstance(value, gast.Subscript):
+            base = value.value
+            if not (isinstance(base, gast.Name) and base.id in self.active):
+                return None
+            if isinstance(self.types.get(base.id), TupleType):
+                elements = self.types[base.id].elts
+                index = value.slice.value
+                if not isinstance(elements[index], Array) and not elements[index] == FLOAT:
+                    return None
+            return gast.Subscript(value=name(self.dot(base.id)), slice=value.slice, ctx=gast.Load())
+        if isinstance(value, gast.Attribute) and value.attr == "T":
+            base = self._tangent_name(value.value)
+            return gast.Attribute(value=base, attr="T", ctx=gast.Load()) if base is not None else None
+        if isinstance(value, gast.Tuple):
+            if not any(self._tangent_name(e) for e in value.elts):
+                return None
+            return gast.Tuple(elts=[self._tangent_name(e) or self._zero_atom(e) for e in value.elts],
+                              ctx=gast.Load())
+        if isinstance(value, gast.Call) and self._is_array_display(value):
+            elements = value.args[0].elts
+            if not any(self._tangent_name(e) for e in elements):
+                return None
+            display = gast.Tuple(elts=[self._tangent_name(e) or gast.Constant(value=0.0, kind=None)
+                                       for e in elements], ctx=gast.Load())
+            return gast.Call(func=value.func, args=[display], keywords=[])
+        return self._rule_tangent(node, value, t, ans)
+
+    def _zero_atom(self, atom):
+        if isinstance(atom, gast.Name) and isinstance(self.types.get(atom.id), Array):
+            return gast.Call(func=gast.Attribute(value=name("np"), attr="zeros_like", ctx=gast.Load()),
+                             args=[name(atom.id)], keywords=[])
+        return gast.Constant(value=0.0, kind=None)
+
+    def _is_array_display(self, value):
+        return (self.resolver.is_global_ref(value.func) and self.resolver.value_of(value.func) is np.array
+                and len(value.args) == 1 and isinstance(value.args[0], gast.Tuple) and not value.keywords)
+
+    def _primal_and_args(self, node, value):
+        if isinstance(value, gast.BinOp):
+            return rules.OPERATORS.get(type(value.op)), [value.left, value.right], {}
+        if isinstance(value, gast.UnaryOp) and isinstance(value.op, gast.USub):
+            return rules.OPERATORS[gast.USub], [value.operand], {}
+        if isinstance(value, gast.Call) and self.resolver.is_global_ref(value.func):
+            return (self.resolver.value_of(value.func), list(value.args),
+                    {k.arg: k.value for k in value.keywords})
+        if isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) and value.func.attr in _METHODS:
+            return (_METHODS[value.func.attr], [value.func.value] + list(value.args),
+                    {k.arg: k.value for k in value.keywords})
+        raise self.unsupported(node, type(value).__name__, f"cannot differentiate `{src(value)}` yet")
+
+    def _rule_tangent(self, node, value, t, ans):
+        primal, args, keywords = self._primal_and_args(node, value)
+        active = [k for k, a in enumerate(args) if isinstance(a, gast.Name) and a.id in self.active]
+        if not active or primal is stop_gradient or rules.is_non_differentiable(primal):
+            return None                   # np.zeros_like(x), np.floor(x): no tangent flows through
+        what = src(value.func) if isinstance(value, gast.Call) else type(getattr(value, "op", value)).__name__
+        rule = rules.lookup_tangent(primal)
+        if rule is None and self._diagonal(value, args, t):
+            rule = rules.lookup(primal)
+        if rule is None:
+            if rules.lookup(primal) is not None:
+                raise self.unsupported(node, "call", f"{what} has a reverse-mode rule but no forward-mode rule; "
+                                                     "register one with @s2sad.tangent")
+            raise self.unsupported(node, "call" if isinstance(value, gast.Call) else "operator",
+                                   f"no derivative rule for {what}; register one with @s2sad.adjoint")
+        if rule.arity() > len(args):
+            raise self.unsupported(node, "call", f"the derivative rule of {what} takes {rule.arity()} "
+                                                 f"argument(s), the call passes {len(args)}")
+        try:
+            options = rule.bind_options(args[rule.arity():], keywords)
+        except rules.RuleError as exc:
+            raise self.unsupported(node, "call", str(exc)) from None
+        total = None
+        for k in (k for k in active if k < rule.arity()):
+            if not rule.differentiable(k):
+                raise self.unsupported(node, "call", f"argument {k + 1} of {what} is not differentiable; "
+                                                     "wrap it in s2sad.stop_gradient(...) if that is intended")
+            term = rule.partial(k, name(self.dot(args[k].id)), ans, args[:rule.arity()], options)
+            total = term if total is None else gast.BinOp(left=total, op=gast.Add(), right=term)
+        if total is None:
+            return None
+        total = simplify(total)
+        if isinstance(total, gast.Name) and isinstance(self.types.get(t), Array) and \
+                (t in self.stored or self._source_of(total) in self.stored):
+            # the primal result is a new array: its tangent must not share memory with another
+            total = gast.Call(func=gast.Attribute(value=total, attr="copy", ctx=gast.Load()), args=[], keywords=[])
+        return total
+
+    def _source_of(self, tangent):
+        for primal, dotted in self.dot_names.items():
+            if dotted == tangent.id:
+                return primal
+        return None
+
+    def _diagonal(self, value, args, t):
+        """Is the Jacobian of `value` diagonal, so that its adjoint template is its tangent rule?"""
+        if isinstance(value, gast.BinOp):
+            return not isinstance(value.op, gast.MatMult)
+        if isinstance(value, gast.UnaryOp):
+            return True
+        if isinstance(value, gast.Call) and self.resolver.is_global_ref(value.func):
+            func = self.resolver.value_of(value.func)
+            if isinstance(func, np.ufunc) or func in (np.where, np.clip, abs, min, max) or \
+                    getattr(func, "__module__", None) == "math":
+                return True
+        # a function of scalars: every Jacobian is 1 x 1
+        return self.types.get(t) == FLOAT and all(
+            isinstance(a, gast.Constant) or self.types.get(getattr(a, "id", None)) in (FLOAT, INT, BOOL)
+            for a in args)
+
+    # ------------------------------------------------------------------ helper calls
+    def _is_helper_call(self, value):
+        if not (isinstance(value, gast.Call) and self.resolver.is_global_ref(value.func)):
+            return False
+        func = self.resolver.value_of(value.func)
+        return rules.lookup(func) is None and rules.lookup_tangent(func) is None and \
+            user_function(func) is not None and not rules.is_non_differentiable(func)
+
+    def _helper_call(self, node, t, value):
+        """`t, t_dot = h_jvp(args..., tangents of the active args...)`."""
+        from .transform import derive_tangent
+        from .types import TypeInference
+        helper = user_function(self.resolver.value_of(value.func))
+        args = value.args
+        if value.keywords:
+            raise self.unsupported(node, "call", f"keyword arguments to {src(value.func)} are not supported yet")
+        params = list(helper.__code__.co_varnames[:helper.__code__.co_argcount])
+        if len(params) != len(args):
+            raise self.unsupported(node, "call", f"{helper.__name__} takes {len(params)} argument(s), "
+                                                 f"the call passes {len(args)}")
+        active = [k for k, a in enumerate(args) if isinstance(a, gast.Name) and a.id in self.active]
+        if not active:
+            return [node, gast.Assign(targets=[name(self.dot(t))], value=self.zero_like(t), type_comment=None)]
+        arg_types = {p: TypeInference(self.resolver, self.types).expr(a) for p, a in zip(params, args)}
+        derivative = derive_tangent(helper, [params[k] for k in active], arg_types, helper=True)
+        self.dependencies[derivative.name] = derivative
+        inputs = [src(a) for a in args] + [self.dot(args[k].id) for k in active]
+        return [stmt(f"{t}, {self.dot(t)} = {derivative.name}({', '.join(inputs)})")]
