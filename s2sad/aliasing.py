@@ -23,8 +23,9 @@ def view_base(value, types):
     """The array name whose memory `value` may share, or None."""
     if isinstance(value, gast.Name) and isinstance(types.get(value.id), Array):
         return value.id
+    # from here on the caller has checked that the result is an array (not an element)
     if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) and \
-            isinstance(types.get(value.value.id), Array) and _is_slice(value.slice):
+            isinstance(types.get(value.value.id), Array) and _basic_index(value.slice, types):
         return value.value.id
     if isinstance(value, gast.Attribute) and value.attr == "T" and isinstance(value.value, gast.Name):
         return value.value.id
@@ -35,9 +36,13 @@ def view_base(value, types):
     return None
 
 
-def _is_slice(index):
+def _basic_index(index, types):
+    """Basic indexing (integers and slices) of an array gives a view, unless every axis is an
+    integer (an element); an integer-array index gives a copy."""
     parts = index.elts if isinstance(index, gast.Tuple) else [index]
-    return any(isinstance(p, gast.Slice) for p in parts)
+    if any(isinstance(types.get(n.id), Array) for p in parts for n in gast.walk(p) if isinstance(n, gast.Name)):
+        return False
+    return True
 
 
 class _Flat:
@@ -77,7 +82,7 @@ def check_aliasing(body, types, location, origins=None):
         if not isinstance(node, gast.Assign):
             continue
         alias = target_name(node)
-        base = view_base(node.value, types) if alias else None
+        base = view_base(node.value, types) if isinstance(types.get(alias), Array) else None
         if base is None or base == alias or not ({alias, base} & stored):
             continue
         hazard = _hazard(_paths(flat, k, loop), alias, base, locals_)

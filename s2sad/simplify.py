@@ -79,6 +79,14 @@ class _Simplify(gast.NodeTransformer):
             return gast.BinOp(left=node.left, op=gast.Sub(), right=node.right.operand)
         return node
 
+    def visit_Subscript(self, node):
+        self.generic_visit(node)
+        index = node.slice
+        if isinstance(node.ctx, gast.Load) and isinstance(index, gast.Slice) and \
+                index.lower is None and index.upper is None and index.step is None:
+            return node.value          # g[:] inside an expression reads the same values as g
+        return node
+
     def visit_IfExp(self, node):
         self.generic_visit(node)
         test = _static_truth(node.test)

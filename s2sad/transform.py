@@ -17,6 +17,7 @@ from .codegen import comment, name, render, src, stmt, stmts
 from .errors import NonDifferentiableError, WrtError
 from .naming import Namer, all_names, rename_locals
 from .normalize import normalize
+from .normalize.inplace import lower_inplace_updates
 from .parsing import parse_function, python_function
 from .resolve import Resolver
 from .forward import ForwardTransform
@@ -129,6 +130,7 @@ def _derive(func, wrt_names, arg_types, helper, ordinal=1):
     params = [a.id for a in fdef.args.args]
     _check_wrt_types(func, wrt_names, arg_types)
     types = infer_types(fdef.body, resolver, arg_types)
+    fdef.body = lower_inplace_updates(fdef.body, types, namer)
     check_aliasing(fdef.body, types, location, origins)
     result_type = _result_type(fdef, types)
     call_error = _stores_into_parameters(fdef, types, location, func) if helper else None
@@ -287,6 +289,7 @@ def _derive_tangent(func, wrt_names, arg_types, helper, returns, ordinal):
     params = [a.id for a in fdef.args.args]
     _check_wrt_types(func, wrt_names, arg_types)
     types = infer_types(fdef.body, resolver, arg_types)
+    fdef.body = lower_inplace_updates(fdef.body, types, namer)
     check_aliasing(fdef.body, types, location, origins)
     result_type = _result_type(fdef, types)
     elements = result_type.elts if isinstance(result_type, TupleType) else (result_type,)

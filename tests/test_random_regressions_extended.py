@@ -256,3 +256,46 @@ def test_tuple_helper_seed_with_unused_array_element_2():
     # unused array element of `s, y = h(...)` read the tuple temporary, which the forward sweep
     # never assigns (NameError); the seed now recomputes the call's result when needed
     check('import math\n\nimport numba\nimport numpy as np\n\n\n@numba.njit\ndef h0(v, b):\n    n = v.shape[0]\n    w0 = np.zeros(n)\n    for i in range(n):\n        w0[i] = math.sin(v[i] * b)\n        if v[i] > 0.0:\n            break\n    if v[0] > 0.0:\n        return 0.3 * np.sum(np.sin(v)), 0.5 * w0 + 0.1 * v\n    return 0.3 * np.sum(w0[::2]), 0.5 * w0 + 0.1 * v\n\n\n@numba.njit\ndef h1(v, b):\n    n = v.shape[0]\n    w1 = np.sin(v + v)\n    return 0.3 * np.sum(np.sin(v))\n\n\n@numba.njit\ndef h2(v, b):\n    n = v.shape[0]\n    w2 = np.sin(np.log(1.0 + np.sin(v) * np.sin(v)))\n    if v[0] > 0.0:\n        return 0.3 * np.sum(np.sin(v)) + h1(w2, b)\n    return 0.3 * np.sum(np.sin(v)) + h1(w2, b)\n\n\ndef f(x, p):\n    n = x.shape[0]\n    m = np.expand_dims(x, 1) * np.expand_dims(x[:3], 0)\n    labels = np.array([0, 0, 0, 0, 0, 0])\n    s3 = 0.0\n    s4 = 0.0\n    for i in range(n):\n        s4 += m[i, labels[i]] * p\n    if not ((p + m[0, 0]) > 0.0):\n        s5 = math.sin(h1(x, 0.3 * np.sum(np.sin(x))))\n    else:\n        y6 = np.sin(p * x)\n        for v7 in x:\n            s8, y9 = h0(x, p)\n            y6 = y6 + 0.1 * np.tanh(y6 * m[1, 0])\n    s10, y11 = h0(x + x, p)\n    return s10 + s10 + 0.3 * np.sum(m.T @ x)\n', x=[-0.50467951, 0.23629493, 0.16251994, 0.48928273, -1.08216642, -0.06696123], p=-0.9798685983992668)
+
+
+# FIXED (found against 82164c8 by a 403-program run, fixed in the next commits): `a += e` on an
+# array was lowered to `a = a + e` (a new array), while the forward sweep ran the user's
+# in-place `a += e`; the snapshot `a_at_line29 = a` taken for the reverse sweep was then
+# changed by the update, a silent 0.2 % error. Array `a op= e` is now a whole-array store.
+def test_array_augmented_assignment_after_a_loop_is_in_place():
+    check("""\
+import math
+
+import numpy as np
+
+import s2sad
+
+
+def f(x, p):
+    n = x.shape[0]
+    a = x.copy()
+    m = np.expand_dims(x, 1) * np.expand_dims(x[:3], 0)
+    labels = np.array([0, 0, 0, 0])
+    s3 = 0.0
+    for i in range(n):
+        s3 += m[i, labels[i]] * p
+        m[i, labels[i]] = 0.5 * m[i, labels[i]] + 0.1 * s3
+    a += 0.1 * np.sin(p * a)
+    return p + 0.3 * np.dot(x, a)
+""", x=X5[:4], p=X5[4])
+
+
+def test_array_augmented_assignments_of_every_operator():
+    check("""\
+import numpy as np
+
+
+def f(x, p):
+    a = x * 1.0
+    a *= p
+    a /= 1.0 + x * x
+    a -= 0.5 * x
+    for i in range(2):
+        a += p * np.cos(a)
+    return np.sum(a * a)
+""")

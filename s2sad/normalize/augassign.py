@@ -2,6 +2,8 @@
 
 Takes any body; guarantees no `AugAssign` remains except `a[idx] += e` / `a[idx] -= e`,
 which the reverse transform treats as an accumulation (its adjoint needs no stored value).
+`x op= e` on a name is marked: once types are known, `inplace` makes it a whole-array store
+if `x` is an array.
 """
 import copy
 
@@ -22,7 +24,10 @@ def _lower(stmt):
             node.ctx = gast.Load()
     value = gast.BinOp(left=read, op=stmt.op, right=stmt.value)
     gast.copy_location(value, stmt)
-    return [assign(target, value, like=stmt)]
+    lowered = assign(target, value, like=stmt)
+    if isinstance(target, gast.Name):
+        lowered.s2sad_inplace = True     # in place if the name turns out to be an array (see inplace)
+    return [lowered]
 
 
 def lower_augassign(body):
