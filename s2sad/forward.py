@@ -54,6 +54,12 @@ class ForwardTransform:
         self._with_tangents = {origin_of(s) for s, _ in walk_statements(fdef.body)
                                if (target_name(s) or stored_array(s)) in self.active}
         self._cited = set()
+        # tuples (helper results) are never built: name -> [(value source, tangent source)]
+        self.tuple_parts = {}
+        self.definitions = {}
+        for s_, _ in walk_statements(fdef.body):
+            if target_name(s_):
+                self.definitions[target_name(s_)] = self.definitions.get(target_name(s_), 0) + 1
 
     def dot(self, n):
         if n not in self.dot_names:
@@ -133,9 +139,14 @@ class ForwardTransform:
 
     def _assignment(self, node):
         t = target_name(node)
+        value = node.value
+        if isinstance(self.types.get(t), TupleType) and isinstance(value, gast.Tuple):
+            return self._tuple_display(t, value)     # `return a, b`: the parts are returned flat
+        if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) and \
+                value.value.id in self.tuple_parts:
+            return self._tuple_element(t, value.value.id, value.slice.value)
         if t not in self.active:
             return [node]
-        value = node.value
         if self._is_helper_call(value):
             return self._helper_call(node, t, value)
         overwrites = t in read_names(node, self.locals)
@@ -148,6 +159,43 @@ class ForwardTransform:
             overwrites = False
         assign = gast.Assign(targets=[name(self.dot(t))], value=tangent, type_comment=None)
         return [assign, node] if overwrites else [node, assign]
+
+    def _tuple_display(self, t, display):
+        """Record the parts of `t = (a, b)`; a tuple assigned in several places (a helper with
+        two `return`s) gets one variable per part, assigned at each place."""
+        parts = [(src(e), self._tangent_source(e)) for e in display.elts]
+        if self.definitions.get(t, 0) == 1:
+            self.tuple_parts[t] = parts
+            return []
+        if t not in self.tuple_parts:
+            values = [self.namer.fresh(f"{t}_{k}") for k in range(len(parts))]
+            self.tuple_parts[t] = [(v, self.namer.fresh(f"{v}_dot")) for v in values]
+        return [stmt(f"{name_} = {part}") for (v, d), (pv, pd) in zip(self.tuple_parts[t], parts)
+                for name_, part in ((v, pv), (d, pd))]
+
+    def _tangent_source(self, atom):
+        tangent = self._tangent_name(atom)
+        return src(tangent if tangent is not None else self._zero_atom(atom))
+
+    def _tuple_element(self, t, whole, k):
+        value, tangent = self.tuple_parts[whole][k]
+        out = [stmt(f"{t} = {value}")]
+        if t in self.active:
+            out.append(stmt(f"{self.dot(t)} = {tangent}"))
+        return out
+
+    def outputs(self, result, helper):
+        """Source of what the generated function returns: value and tangent of `result`;
+        a helper returns tuple results flat (values, then tangents), which callers unpack at once."""
+        if isinstance(result, gast.Name) and result.id in self.tuple_parts:
+            parts = self.tuple_parts[result.id]
+            values, tangents = [v for v, _ in parts], [d for _, d in parts]
+            if helper:
+                return ", ".join(values + tangents)
+            return f"({', '.join(values)}), ({', '.join(tangents)})"
+        if isinstance(result, gast.Name):
+            return f"{src(result)}, {self._tangent_source(result)}"
+        return f"{src(result)}, 0.0"
 
     def zero_like(self, t):
         kind = self.types.get(t)
@@ -309,9 +357,22 @@ class ForwardTransform:
                                                  f"the call passes {len(args)}")
         active = [k for k, a in enumerate(args) if isinstance(a, gast.Name) and a.id in self.active]
         if not active:
+            if isinstance(self.types.get(t), TupleType):
+                values = [self.namer.fresh(f"{t}_{k}") for k in range(len(self.types[t].elts))]
+                self.tuple_parts[t] = [(v, f"np.zeros_like({v})" if isinstance(e, Array) else "0.0")
+                                       for v, e in zip(values, self.types[t].elts)]
+                return [stmt(f"{', '.join(values)} = {src(value)}")]
             return [node, gast.Assign(targets=[name(self.dot(t))], value=self.zero_like(t), type_comment=None)]
         arg_types = {p: TypeInference(self.resolver, self.types).expr(a) for p, a in zip(params, args)}
         derivative = derive_tangent(helper, [params[k] for k in active], arg_types, helper=True)
         self.dependencies[derivative.name] = derivative
         inputs = [src(a) for a in args] + [self.dot(args[k].id) for k in active]
-        return [stmt(f"{t}, {self.dot(t)} = {derivative.name}({', '.join(inputs)})")]
+        call = f"{derivative.name}({', '.join(inputs)})"
+        result = self.types.get(t)
+        if isinstance(result, TupleType):
+            # the helper returns its tuple flat: values, then tangents
+            values = [self.namer.fresh(f"{t}_{k}") for k in range(len(result.elts))]
+            tangents = [self.namer.fresh(f"{v}_dot") for v in values]
+            self.tuple_parts[t] = list(zip(values, tangents))
+            return [stmt(f"{', '.join(values + tangents)} = {call}")]
+        return [stmt(f"{t}, {self.dot(t)} = {call}")]

@@ -34,6 +34,8 @@ so that finite differences are meaningful.
 
 `check_program(source, x, p)` is the oracle: s2sad's gradient w.r.t. (x, p) with jit=False
 against central differences; grad w.r.t. x alone and p alone (other activity) against it;
+forward mode (jvp) along a random direction against the gradient (the dot-product test), and
+the Hessian-vector product (hvp, reverse over forward) against differences of the gradient;
 jit=True against jit=False, called twice (the second call reuses the returned tapes); the
 value against the primal; the input array left unmodified.
 """
@@ -576,7 +578,7 @@ def private_cache():
             os.environ["S2SAD_CACHE_DIR"] = old
 
 
-def check_program(source, x, p, jit=True, directory=None, seconds=120):
+def check_program(source, x, p, jit=True, directory=None, seconds=120, forward=True):
     """Check s2sad on one program at (x, p), in a worker thread (see `run_in_thread`).
 
     Raises AssertionError (or s2sad's own error) on a wrong result, ProgramTimeout after
@@ -585,11 +587,33 @@ def check_program(source, x, p, jit=True, directory=None, seconds=120):
     within a step), so that finite differences cannot judge the gradient there."""
     def check():
         with private_cache():
-            _check_program(source, x, p, jit, directory)
+            _check_program(source, x, p, jit, directory, forward)
     run_in_thread(check, seconds)
 
 
-def _check_program(source, x, p, jit, directory):
+def _check_forward_mode(f, x, p, value, gx, gp, source):
+    """jvp along a random direction (u, w) is <grad, (u, w)> (the dot-product test against
+    reverse mode); hvp along it matches central differences of the gradient, where those agree
+    at two step sizes (a kink of the gradient, e.g. abs or a branch, makes them disagree)."""
+    rng = np.random.default_rng(int(hashlib.sha1(source.encode()).hexdigest()[:8], 16))
+    u, w = rng.standard_normal(x.shape), float(rng.standard_normal())
+    value_fw, tangent = s2sad.jvp(f, (x.copy(), p), (u, w), jit=False)
+    np.testing.assert_allclose(value_fw, value, rtol=1e-12, atol=1e-14, err_msg="jvp: value")
+    np.testing.assert_allclose(tangent, np.dot(gx, u) + gp * w, rtol=1e-9, atol=1e-11,
+                               err_msg="jvp: <J u, 1> != <u, J^T 1> (forward and reverse mode disagree)")
+    hx, hp = s2sad.hvp(f, (x.copy(), p), (u, w), jit=False)
+    gradient = s2sad.grad(f, wrt=(0, 1), jit=False)
+
+    def difference(eps):
+        (gx_plus, gp_plus), (gx_minus, gp_minus) = gradient(x + eps * u, p + eps * w), gradient(x - eps * u, p - eps * w)
+        return (gx_plus - gx_minus) / (2 * eps), (gp_plus - gp_minus) / (2 * eps)
+    fine, coarse = difference(1e-5), difference(1e-3)
+    if np.allclose(fine[0], coarse[0], rtol=1e-3, atol=1e-4) and np.isclose(fine[1], coarse[1], rtol=1e-3, atol=1e-4):
+        np.testing.assert_allclose(hx, fine[0], rtol=1e-4, atol=1e-6, err_msg="hvp w.r.t. x")
+        np.testing.assert_allclose(hp, fine[1], rtol=1e-4, atol=1e-6, err_msg="hvp w.r.t. p")
+
+
+def _check_program(source, x, p, jit, directory, forward=True):
     f = load(source, directory)
     x = np.asarray(x, dtype=np.float64)
     p = float(p)
@@ -613,6 +637,8 @@ def _check_program(source, x, p, jit, directory):
     np.testing.assert_allclose(gx_only, gx_py, rtol=1e-10, atol=1e-13, err_msg="jit=False: grad(f, wrt=0)")
     gp_only = s2sad.grad(f, wrt=1, jit=False)(x.copy(), p)
     np.testing.assert_allclose(gp_only, gp_py, rtol=1e-10, atol=1e-13, err_msg="jit=False: grad(f, wrt=1)")
+    if forward:
+        _check_forward_mode(f, x, p, value_py, gx_py, gp_py, source)
     if not jit:
         return
     g = s2sad.value_and_grad(f, wrt=(0, 1), jit=True)
