@@ -83,6 +83,8 @@ class Builder:
         self.names = itertools.count()
         self.budget = draw(st.integers(3, 9))
         self.helpers = []      # (name, kind) kind in scalar, array, reduce, tuple_ss, tuple_sa
+        self.jitted = set()    # helpers decorated with @numba.njit
+        self.inside_jitted = False   # writing an @numba.njit helper: it may call only jitted ones
         self.uses_numba = False
         self.uses_s2sad = False
 
@@ -438,7 +440,9 @@ class Builder:
         jit = self.chance(3)
         if jit:
             self.uses_numba = True
+            self.jitted.add(name)
             self.emit(0, "@numba.njit")
+        self.inside_jitted = jit
         if kind == "scalar":
             self.emit(0, f"def {name}(a, b):")
             sc = Scope(["a", "b"], ["np.ones(3)"], [], [])
@@ -484,9 +488,14 @@ class Builder:
         self.emit(0, "")
         self.emit(0, "")
         self.helpers.append((name, kind))
+        self.inside_jitted = False
+
+    def _callable(self, helper):
+        """An @numba.njit helper cannot call a plain Python one (Numba cannot type it)."""
+        return not self.inside_jitted or helper in self.jitted
 
     def helper_scalar(self, sc):
-        callable_ = [n for n, k in self.helpers if k == "scalar"]
+        callable_ = [n for n, k in self.helpers if k == "scalar" and self._callable(n)]
         if callable_ and self.chance(3):
             return f"{self.pick(callable_)}({self.pick(sc.floats)}, {self.pick(sc.floats)})"
         a, b = self.pick(sc.floats), self.pick(sc.floats)
@@ -494,7 +503,7 @@ class Builder:
 
     def helper_result(self, kind, sc, w):
         red = self.reduction(sc, 0)
-        reducers = [n for n, k in self.helpers if k == "reduce"]
+        reducers = [n for n, k in self.helpers if k == "reduce" and self._callable(n)]
         if reducers and self.chance(2):
             red = f"{red} + {self.pick(reducers)}({w}, b)"
         if kind == "array":
