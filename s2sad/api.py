@@ -1,4 +1,4 @@
-"""Public API: grad, value_and_grad, show.
+"""Public API: grad, value_and_grad, show (jvp, vjp and hvp are in `products`).
 
 `grad(f)` transforms once per (function, wrt, jit) and argument types, and compiles the
 generated function with Numba; later calls with the same argument types only pay the call.
@@ -184,19 +184,28 @@ value_and_grad = _decorator(True)
 value_and_grad.__doc__ = "Like `grad`, but returns `(value, gradient)`."
 
 
-def show(f, wrt=None, *args):
+def show(f, wrt=None, *args, mode="grad"):
     """Print the generated derivative of `f` (for example arguments `args`, if given) and return it.
 
+    `mode="grad"` shows the reverse-mode gradient, `mode="jvp"` the forward-mode derivative.
     Without example arguments, argument types are guessed from the body (subscripted
     parameters are float arrays, `range` bounds integers, the rest floats)."""
+    if mode not in ("grad", "jvp"):
+        raise S2SADError(f"mode must be 'grad' or 'jvp', got {mode!r}")
     if isinstance(f, GradientFunction) and wrt is None:
         g = f
     else:
         g = GradientFunction(f.func if isinstance(f, GradientFunction) else f,
                              0 if wrt is None else wrt, True, False)
     if args:
-        text = derive(g.func, g.wrt, dict(zip(python_function(g.func).__code__.co_varnames,
-                                                (type_of_value(a) for a in args)))).source
+        types = dict(zip(python_function(g.func).__code__.co_varnames, (type_of_value(a) for a in args)))
+    elif mode == "jvp" or g._last is None:
+        types = guess_types(g.func)
+    if mode == "jvp":
+        from .transform import derive_tangent
+        text = derive_tangent(g.func, g.wrt, types).source
+    elif args:
+        text = derive(g.func, g.wrt, types).source
     else:
         text = g.source
     print(text)

@@ -1,6 +1,6 @@
 """Command line: print the generated derivative of a function.
 
-    s2sad show path/to/file.py:function [--wrt NAME_OR_POS ...]
+    s2sad show path/to/file.py:function [--wrt NAME_OR_POS ...] [--mode grad|jvp]
     s2sad show package.module:function --wrt k
     python -m s2sad show ...
 """
@@ -41,11 +41,13 @@ def main(argv=None):
     show_cmd.add_argument("function", help="FILE.py:FUNCTION or MODULE:FUNCTION")
     show_cmd.add_argument("--wrt", nargs="+", default=["0"],
                           help="parameters to differentiate with respect to (names or positions)")
+    show_cmd.add_argument("--mode", choices=["grad", "jvp"], default="grad",
+                          help="grad: the reverse-mode gradient (default); jvp: the forward-mode derivative")
     args = parser.parse_args(argv)
     func = load(args.function)
     wrt = [int(w) if w.lstrip("-").isdigit() else w for w in args.wrt]
     try:
-        show(func, tuple(wrt) if len(wrt) > 1 else wrt[0])
+        show(func, tuple(wrt) if len(wrt) > 1 else wrt[0], mode=args.mode)
     except S2SADError as exc:
         print(f"s2sad: {exc}", file=sys.stderr)
         return 1

@@ -330,3 +330,11 @@ def test_stop_gradient_in_a_loop():
     g = s2sad.grad(stopped_in_loop, wrt=(0, 1), jit=False)(V.copy(), 0.7)
     np.testing.assert_allclose(g[0], V * 0.7, rtol=1e-14)   # only the unstopped factor v[i]
     assert g[1] == 0.0
+
+
+def test_show_forward_mode(capsys):
+    text = s2sad.show(energy, (0, 1), V.copy(), 3.0, mode="jvp")
+    assert "_dot" in text and "tape" not in text
+    compile(text, "x", "exec")
+    with pytest.raises(s2sad.S2SADError, match="mode"):
+        s2sad.show(energy, 0, mode="hessian")
