@@ -127,3 +127,28 @@ def _hazard(paths, alias, base, locals_):
                 if len(live) < 2:
                     break
     return None
+
+
+def parameters_written(fdef, types):
+    """{array parameter: a statement that may store into its memory}, directly or through a
+    name that views it (`b = x`, `row = x[0]`, `t = x.T`)."""
+    from .anf_info import walk_statements
+    origin = {p.id: p.id for p in fdef.args.args if isinstance(types.get(p.id), Array)}
+    simple = [s for s, _ in walk_statements(fdef.body) if isinstance(s, (gast.Assign, gast.AugAssign))]
+    changed = True
+    while changed:
+        changed = False
+        for s in simple:
+            t = target_name(s)
+            if t is None or t in origin or not isinstance(types.get(t), Array):
+                continue
+            base = view_base(s.value, types)
+            if base in origin:
+                origin[t] = origin[base]
+                changed = True
+    written = {}
+    for s in simple:
+        array = stored_array(s)
+        if array in origin and origin[array] not in written:
+            written[origin[array]] = s
+    return written

@@ -49,7 +49,7 @@ def _with_tangents(func, primals, tangents):
             continue
         wrt.append(p)
         if isinstance(x, np.ndarray):
-            v = np.array(v, dtype=np.float64)     # a copy: code storing into x stores into it too
+            v = np.asarray(v, dtype=np.float64)
             if v.shape != x.shape:
                 raise S2SADError(f"the tangent of {p!r} has shape {v.shape}, the argument {x.shape}")
         else:
@@ -85,6 +85,8 @@ def jvp(f, primals, tangents, jit=True):
     params, wrt, values = _with_tangents(f, primals, tangents)
     types = {p: type_of_value(x) for p, x in zip(params, primals)}
     derivative = derive_tangent(f, wrt, types)
+    # code that stores into an argument stores into its tangent too: give it a copy of the caller's
+    values = [v.copy() if w in derivative.written_parameters else v for w, v in zip(wrt, values)]
     value, tangent = _call(build(derivative, jit), python_function(f).__name__, list(primals) + values)
     return _plain(value), _plain(tangent)
 
@@ -167,6 +169,7 @@ def hvp(f, primals, tangents, jit=True):
         directional = materialize(derivative)
         _HESSIAN_PRODUCTS[key] = (derivative, GradientFunction(directional, tuple(wrt), jit, False))
     gradient = _HESSIAN_PRODUCTS[key][1]
+    values = [v.copy() if w in derivative.written_parameters else v for w, v in zip(wrt, values)]
     products = gradient(*primals, *values)
     result = dict(zip(wrt, products))
     return tuple(result.get(p) for p in params)

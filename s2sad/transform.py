@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import gast
 
 from .activity import Activity
-from .aliasing import check_aliasing
+from .aliasing import check_aliasing, parameters_written
 from .codegen import comment, name, render, src, stmt, stmts
 from .errors import NonDifferentiableError, WrtError
 from .naming import Namer, all_names, rename_locals
@@ -44,6 +44,7 @@ class Derivative:
     # a helper that stores into an array argument: the error to raise where a caller's
     # reverse sweep would call its derivative (vjp may still call it directly)
     call_error: object = None
+    written_parameters: set = field(default_factory=set)   # array parameters it may store into
 
 
 def normalise_wrt(func, wrt):
@@ -158,53 +159,22 @@ def _derive(func, wrt_names, arg_types, helper, ordinal=1):
     return derivative
 
 
-_VIEWS = {"T", "transpose", "reshape", "ravel"}
-
-
 def _stores_into_parameters(fdef, types, location, func):
     """A helper's derivative recomputes the helper from its arguments in the caller's reverse
     sweep, after the call has run: a helper that modified an argument would start from the
-    modified values. Such helpers are rejected (the top-level function may store into its
-    parameters: its derivative snapshots what it overwrites)."""
-    from .anf_info import stored_array, target_name, walk_statements
-    aliases = {p.id for p in fdef.args.args if isinstance(types.get(p.id), Array)}
-    simple = [s for s, _ in walk_statements(fdef.body) if isinstance(s, (gast.Assign, gast.AugAssign))]
-    changed = True
-    while changed:                 # names that may share memory with a parameter
-        changed = False
-        for s in simple:
-            t = target_name(s)
-            if t is None or t in aliases or not isinstance(types.get(t), Array):
-                continue
-            if any(isinstance(n, gast.Name) and n.id in aliases for n in _view_operands(s.value)):
-                aliases.add(t)
-                changed = True
-    for s in simple:
-        array = stored_array(s)
-        if array in aliases:
-            return location.unsupported(
-                s, "store into a parameter",
-                f"{func.__name__} stores into its array argument ({array!r}) and is called from "
-                "differentiated code; s2sad cannot differentiate a call that modifies its argument "
-                f"yet. Store into a copy instead ({array} = {array}.copy() at the top of {func.__name__})")
-    return None
-
-
-def _view_operands(value):
-    """The operands of `value` whose memory its result may share (names, views, slices)."""
-    if isinstance(value, gast.Name):
-        return [value]
-    if isinstance(value, gast.Subscript):
-        return [value.value]
-    if isinstance(value, gast.Attribute) and value.attr == "T":
-        return [value.value]
-    if isinstance(value, gast.Call):
-        func = value.func
-        if isinstance(func, gast.Attribute) and func.attr in _VIEWS:
-            return [func.value] + list(value.args)
-        if isinstance(func, gast.Attribute) and func.attr in _VIEWS | {"expand_dims"}:
-            return list(value.args)
-    return []
+    modified values. Such helpers are rejected where they are called (the top-level function
+    may store into its parameters: its derivative snapshots what it overwrites)."""
+    written = parameters_written(fdef, types)
+    if not written:
+        return None
+    param, store = next(iter(written.items()))
+    array = store.targets[0].value.id if isinstance(store, gast.Assign) else store.target.value.id
+    return location.unsupported(
+        store, "store into a parameter",
+        f"{func.__name__} stores into its array argument {param!r}"
+        f"{f' (through {array!r})' if array != param else ''} and is called from differentiated code; "
+        "s2sad cannot differentiate a call that modifies its argument yet. Store into a copy instead "
+        f"({param} = {param}.copy() at the top of {func.__name__})")
 
 
 def _describe(t):
@@ -318,5 +288,7 @@ def _derive_tangent(func, wrt_names, arg_types, helper, returns, ordinal):
     signature = stmt(f"def {gname}({', '.join(params + tangent_params)}):\n    pass")
     signature.body = [doc] + body + [stmt(f"return {outputs}")]
     source = render(gast.Module(body=[signature], type_ignores=[]))
-    return Derivative(gname, source, params, list(wrt_names), [], [], func, result_type, helper,
-                      dict(tr.dependencies))
+    derivative = Derivative(gname, source, params, list(wrt_names), [], [], func, result_type, helper,
+                            dict(tr.dependencies))
+    derivative.written_parameters = set(parameters_written(fdef, types))
+    return derivative

@@ -126,6 +126,15 @@ def test_jvp_of_array_result_has_the_result_shape_and_leaves_tangents_alone():
     np.testing.assert_allclose(value, prog.stencil(u, 0.3))
 
 
+@pytest.mark.parametrize("product", [s2sad.jvp, s2sad.hvp])
+def test_tangents_are_not_modified_by_code_that_stores_into_its_argument(product):
+    u = np.linspace(0.1, 1.0, 7)
+    v = np.linspace(-1.0, 1.0, 7)
+    before = v.copy()
+    product(test_control_flow.heat_in_place, (u.copy(), 0.2, 3), (v, None, None))
+    np.testing.assert_array_equal(v, before)
+
+
 def test_vjp_of_tuple_result_takes_a_tuple_cotangent():
     value, pullback = s2sad.vjp(prog.polar_pair, 2.0, 0.5)
     assert value == pytest.approx((2.0 * math.cos(0.5), 2.0 * math.sin(0.5)))
