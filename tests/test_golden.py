@@ -21,21 +21,24 @@ CASES = {
 }
 
 
-@pytest.mark.parametrize("case", sorted(CASES))
-def test_generated_source_matches_golden_file(case):
+MODES = [(case, "grad") for case in sorted(CASES)] + [(case, "jvp") for case in sorted(CASES)]
+
+
+@pytest.mark.parametrize("case, mode", MODES)
+def test_generated_source_matches_golden_file(case, mode):
     f, wrt, args = CASES[case]
-    source = s2sad.show(f, wrt, *args)
-    path = GOLDEN / f"{case}.py"
+    source = s2sad.show(f, wrt, *args, mode=mode)
+    path = GOLDEN / (f"{case}.py" if mode == "grad" else f"{case}_jvp.py")
     if os.environ.get("S2SAD_UPDATE_GOLDEN"):
         path.write_text(source)
     assert path.exists(), f"no golden file {path}; run with S2SAD_UPDATE_GOLDEN=1 to create it"
     assert source == path.read_text()
 
 
-@pytest.mark.parametrize("case", sorted(CASES))
-def test_generated_source_reads_like_hand_written_code(case):
+@pytest.mark.parametrize("case, mode", MODES)
+def test_generated_source_reads_like_hand_written_code(case, mode):
     f, wrt, args = CASES[case]
-    source = s2sad.show(f, wrt, *args)
+    source = s2sad.show(f, wrt, *args, mode=mode)
     compile(source, case, "exec")
     assert "_t" not in source.replace("_tape", "").replace("_top", "").replace("_times", "") \
         .replace("_term", "")                                 # no anonymous `_t123` temporaries
