@@ -120,28 +120,22 @@ def _substitute(expr, mapping):
     return _Substitute(mapping).visit(copy.deepcopy(expr))
 
 
-def adjoint(*primals):
-    """Register the decorated template as the reverse-mode rule of every function in `primals`."""
-    def register(template):
-        rule = Rule(template)
-        for primal in primals:
-            _REGISTRY[id(primal)] = rule
-            _KEEP_ALIVE.append(primal)
-        template.s2sad_rule = rule
-        return template
-    return register
+def _registrar(registry, seed, attribute, what):
+    def decorator(*primals):
+        def register(template):
+            rule = Rule(template, seed=seed)
+            for primal in primals:
+                registry[id(primal)] = rule
+                _KEEP_ALIVE.append(primal)
+            setattr(template, attribute, rule)
+            return template
+        return register
+    decorator.__doc__ = f"Register the decorated template as the {what} rule of every function in `primals`."
+    return decorator
 
 
-def tangent(*primals):
-    """Register the decorated template as the forward-mode rule of every function in `primals`."""
-    def register(template):
-        rule = Rule(template, seed="t")
-        for primal in primals:
-            _TANGENTS[id(primal)] = rule
-            _KEEP_ALIVE.append(primal)
-        template.s2sad_tangent_rule = rule
-        return template
-    return register
+adjoint = _registrar(_REGISTRY, "g", "s2sad_rule", "reverse-mode")
+tangent = _registrar(_TANGENTS, "t", "s2sad_tangent_rule", "forward-mode")
 
 
 def non_differentiable(*primals):

@@ -126,14 +126,20 @@ def _check_wrt_types(func, wrt_names, arg_types):
                 f"pass a float (e.g. {w}=float(...)) or differentiate with respect to another parameter")
 
 
-def _derive(func, wrt_names, arg_types, helper, ordinal=1):
+def _typed_front(func, wrt_names, arg_types):
+    """The front end both modes share: parsed, normalised, typed, in-place updates lowered,
+    aliasing checked."""
     fdef, location, resolver, namer, origins = _front(func)
-    params = [a.id for a in fdef.args.args]
     _check_wrt_types(func, wrt_names, arg_types)
     types = infer_types(fdef.body, resolver, arg_types)
     fdef.body = lower_inplace_updates(fdef.body, types, namer)
     check_aliasing(fdef.body, types, location, origins)
-    result_type = _result_type(fdef, types)
+    return fdef, location, resolver, namer, origins, types, _result_type(fdef, types)
+
+
+def _derive(func, wrt_names, arg_types, helper, ordinal=1):
+    fdef, location, resolver, namer, origins, types, result_type = _typed_front(func, wrt_names, arg_types)
+    params = [a.id for a in fdef.args.args]
     call_error = _stores_into_parameters(fdef, types, location, func) if helper else None
     if helper:
         elements = result_type.elts if isinstance(result_type, TupleType) else (result_type,)
@@ -255,13 +261,8 @@ def derive_tangent(func, wrt_names, arg_types, helper=False, returns="both"):
 
 
 def _derive_tangent(func, wrt_names, arg_types, helper, returns, ordinal):
-    fdef, location, resolver, namer, origins = _front(func)
+    fdef, location, resolver, namer, origins, types, result_type = _typed_front(func, wrt_names, arg_types)
     params = [a.id for a in fdef.args.args]
-    _check_wrt_types(func, wrt_names, arg_types)
-    types = infer_types(fdef.body, resolver, arg_types)
-    fdef.body = lower_inplace_updates(fdef.body, types, namer)
-    check_aliasing(fdef.body, types, location, origins)
-    result_type = _result_type(fdef, types)
     elements = result_type.elts if isinstance(result_type, TupleType) else (result_type,)
     if not all(e in (FLOAT, INT, BOOL) or isinstance(e, Array) for e in elements):
         raise location.unsupported(fdef.body[-1], "result",
