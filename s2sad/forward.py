@@ -12,7 +12,7 @@ Guarantees:
   of its own inputs (`s = s * x`: the tangent needs the old `s`);
 * tangents alias exactly as the values do: `b = a` gives `b_dot = a_dot`, a slice `x[1:-1]`
   gives the view `x_dot[1:-1]`, a copy gives a copy, and an array result that is a fresh
-  array in the primal is never an alias of another tangent when either is later stored into;
+  array in the primal gets a fresh tangent (`y = x + c` with `c` constant: `x_dot.copy()`);
 * element stores are per element: `a[0] = 0.0` zeroes `a_dot[0]` and nothing else;
 * calls to the user's helpers call the helper's own generated tangent function
   (`h_jvp(a, b, a_dot)` returns the result and its tangent), generated once per
@@ -49,7 +49,6 @@ class ForwardTransform:
         self.locals = set(types) | set(self.params)
         self.dot_names = {}
         self.dependencies = {}       # generated helper tangent functions this code calls
-        self.stored = {stored_array(s) for s, _ in walk_statements(fdef.body) if stored_array(s)}
         # user lines that get tangent code: each is cited once, above its first statement
         self._with_tangents = {origin_of(s) for s, _ in walk_statements(fdef.body)
                                if (target_name(s) or stored_array(s)) in self.active}
@@ -307,17 +306,11 @@ class ForwardTransform:
         if total is None:
             return None
         total = simplify(total)
-        if isinstance(total, gast.Name) and isinstance(self.types.get(t), Array) and \
-                (t in self.stored or self._source_of(total) in self.stored):
-            # the primal result is a new array: its tangent must not share memory with another
+        if isinstance(total, gast.Name) and isinstance(self.types.get(t), Array):
+            # the primal result is a new array (x + c): its tangent must not share memory with
+            # x_dot, or a store through any name for the result would reach x_dot
             total = gast.Call(func=gast.Attribute(value=total, attr="copy", ctx=gast.Load()), args=[], keywords=[])
         return total
-
-    def _source_of(self, tangent):
-        for primal, dotted in self.dot_names.items():
-            if dotted == tangent.id:
-                return primal
-        return None
 
     def _diagonal(self, value, args, t):
         """Is the Jacobian of `value` diagonal, so that its adjoint template is its tangent rule?"""

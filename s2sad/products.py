@@ -18,7 +18,7 @@ import tempfile
 import numba
 import numpy as np
 
-from . import cache
+from . import cache, runtime
 from .api import CompilationError, GradientFunction, build
 from .errors import NonDifferentiableError, S2SADError, WrtError
 from .helpers import jit_primal
@@ -192,6 +192,7 @@ def materialize(derivative):
     namespace = dict(func.__globals__)
     namespace.setdefault("np", np)
     namespace.setdefault("math", math)
+    namespace.update(runtime.PYTHON)          # helpers the templates use (prod_of_others)
     for name, dependency in derivative.dependencies.items():
         namespace[name] = materialize(dependency)
     directory = cache.cache_dir()

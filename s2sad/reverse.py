@@ -26,6 +26,7 @@ import numpy as np
 
 from . import rules
 from .helpers import user_function
+from .aliasing import alias_groups, view_base
 from .anf_info import is_simple, read_names, stored_array, target_name, walk_statements
 from .codegen import comment, index_src, name, src, stmt, stmts
 from .normalize import origin_of
@@ -120,6 +121,7 @@ class ReverseTransform:
                     self.defs.setdefault(node.target.id, []).append((pos, True))
                 for n in self._names(getattr(node, "test", None) or getattr(node, "iter", None)):
                     self.uses.setdefault(n, []).append(pos)
+        self.alias_group = alias_groups(self.fdef.body, self.types)
         self.stable = {n for n, ds in self.defs.items() if len(ds) == 1 and not ds[0][1]}
         self.definition = {}     # name assigned once -> its statement
         self.loop_of = {}        # id(statement) -> (innermost enclosing loop, directly in its body?)
@@ -961,11 +963,15 @@ class BlockPlan:
         self._name_versions(needed)
 
     def _intact(self, node):
-        """Outside loops, a definition never overwritten later keeps its value for the reverse sweep."""
+        """Outside loops, a definition never overwritten later keeps its value for the reverse sweep
+        (a view, `v = x[1:]`, only if no store into the memory it shares comes later)."""
         if self.ctx.in_loop or self.ctx.in_branch or self.nodes.index(node) not in self.materialized:
             return False
         t = target_name(node)
         pos = self.tr.position[id(node)]
+        if view_base(node.value, self.tr.types) is not None and isinstance(self.tr.types.get(t), Array) and \
+                any(p > pos for m in self.tr.alias_group.get(t, ()) for p in self.tr.store_positions.get(m, [])):
+            return False
         return not any(p > pos for p, _ in self.tr.defs.get(t, []))
 
     def _is_taped_load(self, node):

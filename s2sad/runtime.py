@@ -160,10 +160,36 @@ def pop_array2(tape, top):
     return tape[top:top + m * n].reshape((m, n)).copy(), top
 
 
+# --------------------------------------------------------------------------- products
+def prod_of_others(x):
+    """out[i] = the product of every element of x but x[i] (the derivative of np.prod),
+    exact where x has zeros (unlike np.prod(x) / x)."""
+    flat = np.asarray(x, dtype=np.float64).ravel()
+    before = np.concatenate((np.ones(1), np.cumprod(flat[:-1])))
+    after = np.concatenate((np.cumprod(flat[::-1][:-1])[::-1], np.ones(1)))
+    return (before * after)[:flat.shape[0]].reshape(np.shape(x))
+
+
+def _prod_of_others_loop(x):
+    flat = x.ravel()
+    n = flat.shape[0]
+    out = np.empty(n)
+    running = 1.0
+    for i in range(n):
+        out[i] = running
+        running *= flat[i]
+    running = 1.0
+    for i in range(n - 1, -1, -1):
+        out[i] *= running
+        running *= flat[i]
+    return out.reshape(x.shape)
+
+
 _reserve_compiled = numba.njit(cache=True)(reserve)
 PYTHON = {"reserve": reserve, "unbroadcast": unbroadcast, "dot_adjoint_a": dot_adjoint_a,
           "dot_adjoint_b": dot_adjoint_b, "push_array": push_array, "pop_array1": pop_array1,
-          "pop_array2": pop_array2}
+          "pop_array2": pop_array2, "prod_of_others": prod_of_others}
 COMPILED = dict(PYTHON, reserve=_reserve_compiled, pop_array1=numba.njit(cache=True)(pop_array1),
-                pop_array2=numba.njit(cache=True)(pop_array2))
+                pop_array2=numba.njit(cache=True)(pop_array2),
+                prod_of_others=numba.njit(cache=True)(_prod_of_others_loop))
 NAMES = tuple(PYTHON)

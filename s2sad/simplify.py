@@ -51,6 +51,13 @@ class _Simplify(gast.NodeTransformer):
                 and isinstance(node.left.op, gast.USub):      # (-a) * b  ->  -(a * b)
             return gast.UnaryOp(op=gast.USub(), operand=gast.BinOp(left=node.left.operand, op=node.op,
                                                                   right=node.right))
+        truth_left, truth_right = _bool(node.left), _bool(node.right)
+        if op is gast.Mult and truth_right is True:
+            return node.left                   # x * (2.0 > 0), once the comparison is folded
+        if op is gast.Mult and truth_left is True:
+            return node.right
+        if op in (gast.Add, gast.Sub) and truth_right is False:
+            return node.left
         if op is gast.Mult:
             if _is(node.right, 1):
                 return node.left
@@ -87,6 +94,21 @@ class _Simplify(gast.NodeTransformer):
             return node.value          # g[:] inside an expression reads the same values as g
         return node
 
+    def visit_Compare(self, node):
+        self.generic_visit(node)
+        if len(node.ops) == 1 and _const(node.left) is not None and _const(node.comparators[0]) is not None:
+            compare = _COMPARE.get(type(node.ops[0]))
+            if compare is not None:
+                return gast.Constant(value=compare(_const(node.left), _const(node.comparators[0])), kind=None)
+        return node
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        if isinstance(node.func, gast.Attribute) and node.func.attr in ("abs", "absolute") and \
+                len(node.args) == 1 and _const(node.args[0]) is not None:
+            return _constant(abs(_const(node.args[0])))       # np.abs(2.0)
+        return node
+
     def visit_IfExp(self, node):
         self.generic_visit(node)
         test = _static_truth(node.test)
@@ -103,6 +125,16 @@ class _Simplify(gast.NodeTransformer):
             if isinstance(inner, gast.UnaryOp) and isinstance(inner.op, gast.USub):
                 return inner.operand
         return node
+
+
+_COMPARE = {gast.Gt: operator.gt, gast.GtE: operator.ge, gast.Lt: operator.lt, gast.LtE: operator.le,
+            gast.Eq: operator.eq, gast.NotEq: operator.ne}
+
+
+def _bool(node):
+    if isinstance(node, gast.Constant) and isinstance(node.value, bool):
+        return node.value
+    return None
 
 
 def _constant(value):

@@ -58,7 +58,7 @@ _FLOAT_FUNCS = {"transpose", "outer", "sqrt", "exp", "log", "log1p", "expm1", "s
                 "absolute", "fabs", "maximum", "minimum", "square", "erf", "erfc", "pow"}
 _INT_FUNCS = {"len", "int", "floor", "ceil", "round"}
 _ALLOCATORS = {"zeros", "ones", "empty", "full"}
-_LIKE = {"zeros_like", "ones_like", "empty_like", "full_like", "copy", "array", "asarray"}
+_LIKE = {"zeros_like", "ones_like", "empty_like", "full_like", "copy", "array", "asarray", "prod_of_others"}
 _REDUCTIONS = {"sum", "mean", "max", "min", "prod", "dot", "vdot", "std", "var", "amax", "amin"}
 
 
@@ -158,6 +158,9 @@ class TypeInference:
         dropped = 0
         for part in parts:
             if isinstance(part, gast.Slice):
+                continue
+            if isinstance(part, gast.Constant) and part.value is None:
+                dropped -= 1                     # np.newaxis adds an axis
                 continue
             t = self.expr(part)
             if isinstance(t, Array):            # fancy indexing: result has the index's shape

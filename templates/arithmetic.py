@@ -28,8 +28,10 @@ def truediv(g, ans, a, b):
 
 @adjoint(operator.pow)
 def power(g, ans, a, b):
-    # d(a**b)/db = a**b * log(a), defined for a > 0 only; zero elsewhere (as JAX does at a == 0)
-    return g * b * a ** (b - 1), (g * ans * np.log(a) if a > 0 else 0.0)
+    # d(a**b)/db = a**b * log(a), defined for a > 0 only; zero elsewhere (as JAX does at a == 0).
+    # Written without `if` so that it holds elementwise for arrays: where a <= 0 the factor
+    # (a > 0) is 0 and the logarithm's argument is kept positive.
+    return g * b * a ** (b - 1), g * ans * (a > 0) * np.log(np.abs(a) + (a <= 0))
 
 
 @adjoint(operator.neg)

@@ -98,7 +98,7 @@ def minimum(g, ans, a, b):
 
 @adjoint(math.pow, np.power)
 def pow(g, ans, a, b):
-    return g * b * a ** (b - 1), (g * ans * np.log(a) if a > 0 else 0.0)
+    return g * b * a ** (b - 1), g * ans * (a > 0) * np.log(np.abs(a) + (a <= 0))
 
 
 non_differentiable(math.floor, math.ceil, math.trunc, math.isnan, math.isinf, np.isnan, np.isinf)

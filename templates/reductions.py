@@ -1,6 +1,7 @@
 """Rules of NumPy reductions (reverse and forward). `axis` is an option: an int, or None for all axes."""
 import numpy as np
 
+from s2sad import runtime
 from s2sad.rules import adjoint, tangent
 
 
@@ -44,10 +45,16 @@ def min(g, ans, x, axis=None):
 
 @adjoint(np.prod)
 def prod(g, ans, x, axis=None):
-    # assumes no zero factor (as the quotient rule does)
-    return g * ans / x if axis is None else np.expand_dims(g * ans, axis) / x
+    # exact with zero factors over all axes; along one axis it assumes no zero factor
+    return g * prod_of_others(x) if axis is None else np.expand_dims(g * ans, axis) / x
 
 
 @tangent(np.prod)
 def prod_tangent(t, ans, x, axis=None):
-    return np.sum(t * ans / x) if axis is None else np.sum(t / x, axis) * ans
+    return np.sum(t * prod_of_others(x)) if axis is None else np.sum(t / x, axis) * ans
+
+
+@adjoint(runtime.PYTHON["prod_of_others"], runtime.COMPILED["prod_of_others"])
+def prod_of_others(g, ans, x):
+    # second derivatives of np.prod (hvp): sum over i != k of g[i] ans[i] / x[k]; assumes x[k] != 0
+    return (np.sum(g * ans) - g * ans) / x

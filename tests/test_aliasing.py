@@ -13,13 +13,15 @@ ACCEPTED = [
     (al.move_then_reallocate, (rng.random(5), 0.8)),
     (al.read_only_view, (rng.random((3, 4)), 0.7)),
     (al.slice_read_before_store, (rng.random(6), 0.2)),
+    (al.view_read_then_base_stored, (rng.random(4), 0.7)),
 ]
 
 
 @pytest.mark.parametrize("f, args", ACCEPTED, ids=[f.__name__ for f, _ in ACCEPTED])
-def test_accepted_shapes_match_finite_differences(f, args):
-    check_grads(f, args, wrt=(0, 1), jit=False)
-    check_jvp(f, args, wrt=(0, 1), jit=False)
+@pytest.mark.parametrize("jit", [False, True], ids=["py", "jit"])
+def test_accepted_shapes_match_finite_differences(f, args, jit):
+    check_grads(f, args, wrt=(0, 1), jit=jit)
+    check_jvp(f, args, wrt=(0, 1), jit=jit)
 
 
 REJECTED = [
@@ -27,6 +29,7 @@ REJECTED = [
     (al.store_through_row_view, (rng.random((2, 3)), 0.5), "'row' shares memory with 'a'"),
     (al.update_in_place_then_read_alias, (rng.random(3), 0.5), ".*'a' is stored into and 'b' read"),
     (al.store_through_transpose, (rng.random((2, 2)), 0.5), "'t' shares memory with 'a'"),
+    (al.store_through_sibling_view, (rng.random((2, 3)), 0.5), "'r2' shares memory with 'm'; 'r1' is stored"),
 ]
 
 

@@ -65,3 +65,18 @@ def store_through_transpose(m, c):
     t = a.T
     t[0, 1] = c
     return np.sum(a * m)
+
+
+def store_through_sibling_view(m, c):
+    r1 = m[0]
+    r2 = m[0]
+    r1[1] = c * r1[0]
+    return np.sum(r2 * r2)
+
+
+def view_read_then_base_stored(x, c):
+    a = x.copy()
+    v = a[1:]
+    w = v * a[0] * c
+    a[1:] = w
+    return np.sum(a * a)
