@@ -21,6 +21,8 @@ Guarantees:
 Rules come from `templates/` (see `rules`): a registered tangent template, or for
 elementwise operations and functions of scalars the adjoint template with `g` := tangent.
 """
+from collections import Counter
+
 import gast
 import numpy as np
 
@@ -36,6 +38,9 @@ from .types import FLOAT, INT, BOOL, Array, TupleType
 
 
 class ForwardTransform:
+    """Rewrites the three-address body in place; `run()` returns it with tangents, `outputs()`
+    what the generated function returns."""
+
     def __init__(self, fdef, origins, types, activity, resolver, namer, location, wrt):
         self.fdef = fdef
         self.origins = origins
@@ -55,10 +60,8 @@ class ForwardTransform:
         self._cited = set()
         # tuples (helper results) are never built: name -> [(value source, tangent source)]
         self.tuple_parts = {}
-        self.definitions = {}
-        for s_, _ in walk_statements(fdef.body):
-            if target_name(s_):
-                self.definitions[target_name(s_)] = self.definitions.get(target_name(s_), 0) + 1
+        self.definitions = Counter(target_name(node) for node, _ in walk_statements(fdef.body)
+                                   if target_name(node))
 
     def dot(self, n):
         if n not in self.dot_names:
