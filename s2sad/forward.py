@@ -96,11 +96,8 @@ class ForwardTransform:
         return comment(f"line {line}: {text}" if line else text)
 
     def statement(self, node):
-        if isinstance(node, gast.For):
-            node.body = self.body(node.body)
-            return [node]
-        if isinstance(node, gast.While):
-            node.body = self.body(node.body)
+        if isinstance(node, (gast.For, gast.While)):
+            node.body = self.body(node.body) or [gast.Pass()]     # `for i in range(n): pass`
             return [node]
         if isinstance(node, gast.If):
             node.body = self.body(node.body) or [gast.Pass()]

@@ -475,3 +475,26 @@ def f(x, p):
         s3 += a[i] * x[i]
     return s0 + s3
 """, [0.32870804957149025, -0.5525118869667113, -1.1016635425531327], -1.16033367473153)
+
+
+# FIXED (found by the foundation generator against 1601f35 with the jvp/hvp oracle): a loop
+# whose body is only `pass` came out of forward mode with an empty body (IndentationError).
+def test_forward_mode_of_an_empty_loop_body():
+    check_program("""\
+import math
+
+import numpy as np
+
+
+def f(x, p):
+    n = x.shape[0]
+    b = np.zeros(n)
+    s0 = 0.0
+    pass
+    for i in range(n):
+        pass
+    s1 = 0.0
+    for i in range(n):
+        s1 += b[i] * x[i]
+    return s0 + s1
+""", np.array([0.32870804957149025, -0.5525118869667113, -1.1016635425531327]), -1.16033367473153, jit=True)
