@@ -26,7 +26,7 @@ import numpy as np
 
 from . import rules
 from .helpers import user_function
-from .aliasing import alias_groups, view_base
+from .aliasing import alias_groups
 from .anf_info import is_simple, read_names, stored_array, target_name, walk_statements
 from .codegen import comment, index_src, name, src, stmt, stmts
 from .normalize import origin_of
@@ -496,6 +496,7 @@ class BlockPlan:
         An array whose elements are overwritten after statement j reads it as a whole (or in
         a loop) is saved at j: its current contents in the reverse sweep are not those j saw."""
         tr = self.tr
+        reaching = self.reaching[j].get(n, ENTRY)
         if n in tr.stored and isinstance(tr.types.get(n), Array):
             # recomputing or restoring the array's definition would give its contents before
             # the in-place stores; only unchanged-since contents may be read as they are
@@ -504,7 +505,12 @@ class BlockPlan:
                     any(p > pos for p in tr.store_positions.get(n, [])) or \
                     any(p > pos for p, _ in tr.defs.get(n, [])):
                 return ("snapshot", j)
-        return self.reaching[j].get(n, ENTRY)
+            # stores since the value was defined (or since the block began, for a value the
+            # block starts with): j reads contents that no definition holds
+            since = tr.position[id(self.nodes[reaching])] if reaching != ENTRY else tr.position[id(self.nodes[0])] - 1
+            if any(since < p < pos for p in tr.store_positions.get(n, [])):
+                return ("snapshot", j)
+        return reaching
 
     def versioned(self, n, j):
         """A Name node for local `n` as read by statement j (or its result when n is its target)."""
@@ -964,14 +970,14 @@ class BlockPlan:
 
     def _intact(self, node):
         """Outside loops, a definition never overwritten later keeps its value for the reverse sweep
-        (a view, `v = x[1:]`, only if no store into the memory it shares comes later)."""
+        (an array, or a view `v = x[1:]`, only if no store into its memory comes later)."""
         if self.ctx.in_loop or self.ctx.in_branch or self.nodes.index(node) not in self.materialized:
             return False
         t = target_name(node)
         pos = self.tr.position[id(node)]
-        if view_base(node.value, self.tr.types) is not None and isinstance(self.tr.types.get(t), Array) and \
-                any(p > pos for m in self.tr.alias_group.get(t, ()) for p in self.tr.store_positions.get(m, [])):
-            return False
+        if isinstance(self.tr.types.get(t), Array) and \
+                any(p > pos for m in self.tr.alias_group.get(t, {t}) for p in self.tr.store_positions.get(m, [])):
+            return False          # its memory is stored into later (`y = np.tanh(x); y += e`)
         return not any(p > pos for p, _ in self.tr.defs.get(t, []))
 
     def _is_taped_load(self, node):

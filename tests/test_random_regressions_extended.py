@@ -299,3 +299,42 @@ def f(x, p):
         a += p * np.cos(a)
     return np.sum(a * a)
 """)
+
+
+# FIXED (found by a 1,560-program run of the extended generator at 11036e7; fixed at a45a0b1+1): after
+# `y2 += e` became an in-place store, the reverse sweep read y2 as its definition left it both
+# for the tanh adjoint (needs the contents before the update) and for the return line (needs
+# them after): a silent 5-200 % error. A definition whose memory is stored into later is no
+# longer taken as intact, and a read after stores since the definition reads a snapshot.
+def test_in_place_update_between_a_definition_and_a_read():
+    check("""\
+import math
+
+import numpy as np
+
+import s2sad
+
+
+def f(x, p):
+    n = x.shape[0]
+    c0 = n - 2
+    s1 = s2sad.stop_gradient(c0 * 1.0) * 0.1
+    y2 = np.tanh(x + x)
+    y3 = np.sin(x + x)
+    y2 += 0.1 * np.sin(x / (1.5 + x * x))
+    return p + 0.3 * np.sum(np.sin(y2))
+""", x=X5[:4], p=X5[4])
+
+
+def test_slice_update_that_reads_itself_after_an_ans_rule():
+    check("""\
+import numpy as np
+
+
+def f(x, p):
+    y = np.exp(x * p)
+    y[1:] = 0.5 * y[1:]
+    z = np.tanh(y)
+    z[0] = z[0] * p
+    return np.sum(z * y)
+""")
