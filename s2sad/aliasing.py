@@ -169,18 +169,26 @@ def _hazard(paths, sharing, chain, locals_):
     runs on every path (in the view's block or an enclosing one)."""
     for path in paths:
         live, written = set(sharing), set()
+        rebound_in = {}          # name -> blocks where it was rebound (within them it is another array)
+
+        def current(name, node_chain):
+            return name in live and not rebound_in.get(name, set()) & set(node_chain)
         for node, node_chain, _ in path:
             reads, rebinds = _reads_and_rebinds(node, locals_)
-            for name in live & reads:
-                others = (live - {name}) & written
-                if others:
-                    return sorted(others)[0], name
-            if stored_array(node) in live:
+            for name in reads:
+                if current(name, node_chain):
+                    others = {w for w in written if w != name and w in live}
+                    if others:
+                        return sorted(others)[0], name
+            if stored_array(node) is not None and current(stored_array(node), node_chain):
                 written.add(stored_array(node))
-            if rebinds in live and node_chain[0] in chain:
-                live.discard(rebinds)
-                if len(live) < 2:
-                    break
+            if rebinds in live:
+                if node_chain[0] in chain:
+                    live.discard(rebinds)            # rebound on every path on from the view
+                    if len(live) < 2:
+                        break
+                else:
+                    rebound_in.setdefault(rebinds, set()).add(node_chain[0])
     return None
 
 

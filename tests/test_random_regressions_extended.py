@@ -338,3 +338,45 @@ def f(x, p):
     z[0] = z[0] * p
     return np.sum(z * y)
 """)
+
+
+# FIXED (found by a 900-program run of the extended generator at 1b14ca8, fixed in the next
+# commit): `for v5, v6 in zip(y3, x)` with `y3 = y3 + ...` in the body read the rebound y3
+# (the value itself was wrong); Python iterates over the array bound before the loop.
+def test_zip_over_an_array_the_loop_rebinds():
+    check("""\
+import numpy as np
+
+
+def f(x, p):
+    y3 = np.tanh(x * p)
+    s4 = 0.0
+    for v5, v6 in zip(y3, x):
+        y3 = y3 + 0.1 * np.tanh(y3 * p)
+        if np.tanh(v6) >= 0.0:
+            return p + v5 + 0.3 * np.sum(y3[::2])
+        s4 += 0.2 * np.dot(y3, y3)
+    return p + s4
+""", x=[-0.7622444019290735, 0.9727117952129027, 0.8190001965767466, 0.4801967156703397, -0.6520437201644276],
+        p=-0.9528894871281087)
+
+
+# FIXED (same run): the aliasing check rejected `m[0, :] += ...` in a branch and again after
+# it inside a loop: a temporary view rebound in the branch was still taken for the old one.
+def test_row_update_in_a_branch_and_after_it():
+    check("""\
+import math
+
+import numpy as np
+
+
+def f(x, p):
+    n = x.shape[0]
+    m = np.expand_dims(x, 1) * np.expand_dims(x[:3], 0)
+    for i in range(n):
+        if not (p > 0.0):
+            if not (p > 0.0):
+                m[0, :] += 0.1 * np.sin(m[0, :] * math.sin(p))
+        m[0, :] += 0.1 * np.sin(m[0, :] * math.sin(p))
+    return p + 0.3 * np.sum(np.sin(m))
+""", p=-0.6)

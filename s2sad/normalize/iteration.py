@@ -65,6 +65,21 @@ def lower_iteration(body, namer, location, origins):
         else:
             raise location.unsupported(stmt, "for loop", "loops must iterate over range(...), an array, "
                                                          "enumerate(...) or zip(...)")
+        # Python evaluates what it iterates over once, before the loop: a sequence (or a range
+        # start) the body rebinds is read through a name bound before the loop
+        rebound = {n.id for part in stmt.body for n in gast.walk(part)
+                   if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
+        before = []
+        for k, (name_node, iterable) in enumerate(pairs):
+            fixed = iterable.args[0] if _call_of(iterable, "range") and len(iterable.args) == 2 else iterable
+            if any(isinstance(n, gast.Name) and n.id in rebound for n in gast.walk(fixed)):
+                held = namer.fresh(f"{fixed.id}_iterated" if _name(fixed) else "range_start")
+                before.append(synthesized(assign(store(held), copy.deepcopy(fixed)), stmt))
+                if fixed is iterable:
+                    pairs[k] = (name_node, load(held))
+                else:
+                    pairs[k] = (name_node, gast.Call(func=iterable.func, args=[load(held), iterable.args[1]],
+                                                     keywords=[]))
         lengths, assignments = [], []
         for name_node, iterable in pairs:
             if not _name(name_node):
@@ -77,6 +92,6 @@ def lower_iteration(body, namer, location, origins):
                         body=assignments + stmt.body, orelse=[], type_comment=None)
         gast.copy_location(loop, stmt)
         loop.s2sad_origin = getattr(stmt, "s2sad_origin", None)
-        return [loop]
+        return before + [loop]
 
     return rewrite_body(body, lower)
