@@ -26,21 +26,20 @@ def mean_tangent(t, ans, x, axis=None):
     return np.mean(t) if axis is None else np.mean(t, axis)
 
 
-@adjoint(np.max, np.amax)
-def max(g, ans, x, axis=None):
-    # ties share nothing: every maximal element gets the whole adjoint (as the subgradient 1)
-    return g * (x == ans) if axis is None else np.expand_dims(g, axis) * (x == np.expand_dims(ans, axis))
+@adjoint(np.max, np.amax, np.min, np.amin)
+def extremum(g, ans, x, axis=None):
+    # tied extremal elements share the adjoint equally (as JAX does): when ties move together
+    # the derivative is that of one of them, not their sum
+    return g * (x == ans) / np.sum(x == ans) if axis is None else \
+        np.expand_dims(g, axis) * (x == np.expand_dims(ans, axis)) / \
+        np.expand_dims(np.sum(x == np.expand_dims(ans, axis), axis), axis)
 
 
 @tangent(np.max, np.amax, np.min, np.amin)
 def extremum_tangent(t, ans, x, axis=None):
-    # the transpose of the adjoint above: the tangents of all extremal elements, added
-    return np.sum(t * (x == ans)) if axis is None else np.sum(t * (x == np.expand_dims(ans, axis)), axis)
-
-
-@adjoint(np.min, np.amin)
-def min(g, ans, x, axis=None):
-    return g * (x == ans) if axis is None else np.expand_dims(g, axis) * (x == np.expand_dims(ans, axis))
+    # the transpose of the adjoint above: the mean tangent of the extremal elements
+    return np.sum(t * (x == ans)) / np.sum(x == ans) if axis is None else \
+        np.sum(t * (x == np.expand_dims(ans, axis)), axis) / np.sum(x == np.expand_dims(ans, axis), axis)
 
 
 @adjoint(np.prod)

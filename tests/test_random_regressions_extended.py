@@ -380,3 +380,28 @@ def f(x, p):
         m[0, :] += 0.1 * np.sin(m[0, :] * math.sin(p))
     return p + 0.3 * np.sum(np.sin(m))
 """, p=-0.6)
+
+
+# FIXED (found by a 400-program run of the extended generator at 84de2e7, fixed in the next
+# commit): np.max gave every tied maximal element the whole adjoint; elements tied because
+# they are equal functions of p then counted twice (d/dp exactly 2x). Ties now share it.
+def test_max_over_elements_tied_by_construction():
+    check("""\
+import math
+
+import numpy as np
+
+
+def f(x, p):
+    n = x.shape[0]
+    a = np.zeros(n)
+    for i in range(n):
+        a[1:-1] = 0.5 * (a[:-2] + a[2:])
+        if p < 0.0:
+            if not (math.sin(x[0]) > 0.0):
+                return p + p + 0.3 * np.sum(np.sin(x + x))
+            break
+        a[(i + 1) % n] = math.sin((a[(i + 1) % n] / (2.0 + math.sin(0.3 * np.sum(np.sin(x))))) + math.sin(p))
+    return np.max(np.sin(a))
+""", x=[1.1513538082831773, 0.9498136856159658, -1.152072507101747, -1.1278746031565758, 0.07865558244334281],
+        p=0.36797262861285307)
