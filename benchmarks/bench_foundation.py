@@ -349,6 +349,15 @@ def tape_pushes_in_forward_loop(source):
 
 # --------------------------------------------------------------------------- peers
 
+def make_rosenbrock_jax(lax):
+    """Rosenbrock for JAX: the same loop as `rosenbrock`, as a lax.fori_loop."""
+    def rosenbrock_jax(x):
+        def body(i, s):
+            return s + 100.0 * (x[i + 1] - x[i] ** 2) ** 2 + (1.0 - x[i]) ** 2
+        return lax.fori_loop(0, x.shape[0] - 1, body, 0.0)
+    return rosenbrock_jax
+
+
 def jax_peer(reps):
     try:
         import jax
@@ -357,11 +366,7 @@ def jax_peer(reps):
     except Exception as exc:      # optional extra
         return None, f"JAX not importable ({type(exc).__name__}: {exc}); `pip install jax` to include it"
     jax.config.update("jax_enable_x64", True)
-
-    def rosenbrock_jax(x):
-        def body(i, s):
-            return s + 100.0 * (x[i + 1] - x[i] ** 2) ** 2 + (1.0 - x[i]) ** 2
-        return lax.fori_loop(0, x.shape[0] - 1, body, 0.0)
+    rosenbrock_jax = make_rosenbrock_jax(lax)
 
     def lorenz_jax(sigma, rho, beta, x, y, z, n):
         dt = 0.001

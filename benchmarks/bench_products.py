@@ -21,6 +21,7 @@ import s2sad
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bench_foundation import (BETA, LORENZ_X0, N_ARRAY, N_STEPS, RHO, SIGMA, check_close,  # noqa: E402
                               energy, energy_args_quickstart, fmt_ms, fmt_ratio, lorenz, machine_info,
+                              make_rosenbrock_jax,
                               rosenbrock, timed_rounds)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -117,11 +118,7 @@ def jax_rows(reps):
     except Exception as exc:      # optional extra
         return None, f"JAX not importable ({type(exc).__name__}: {exc})"
     jax.config.update("jax_enable_x64", True)
-
-    def rosenbrock_jax(x):
-        def body(i, s):
-            return s + 100.0 * (x[i + 1] - x[i] ** 2) ** 2 + (1.0 - x[i]) ** 2
-        return lax.fori_loop(0, x.shape[0] - 1, body, 0.0)
+    rosenbrock_jax = make_rosenbrock_jax(lax)
 
     rng = np.random.default_rng(0)
     x = jnp.asarray(rng.random(N_ARRAY) * 2.0)
