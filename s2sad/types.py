@@ -96,6 +96,8 @@ class TypeInference:
             return type_of_value(self.resolver.value_of(node))
         if isinstance(node, gast.Name):
             return None                       # not inferred yet (fixpoint will revisit)
+        if isinstance(node, gast.Compare):
+            return self.compare(node)
         if isinstance(node, (gast.Compare, gast.BoolOp)) or (
                 isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.Not)):
             return BOOL
@@ -163,19 +165,51 @@ class TypeInference:
                 dropped -= 1                     # np.newaxis adds an axis
                 continue
             t = self.expr(part)
-            if isinstance(t, Array):            # fancy indexing: result has the index's shape
-                return Array(t.ndim + base.ndim - len(parts), base.kind)
+            if isinstance(t, Array):            # an integer array or a boolean mask
+                return self.advanced_index(base, parts)
             dropped += 1
         ndim = base.ndim - dropped
         if ndim > 0:
             return Array(ndim, base.kind)
         return {"f": FLOAT, "i": INT, "b": BOOL}.get(base.kind, UNKNOWN)
 
+    def compare(self, node):
+        """`x > 0.0` on an array is a boolean array (a mask), on scalars a bool."""
+        operands = [self.expr(e) for e in [node.left] + list(node.comparators)]
+        if any(o is None for o in operands):
+            return None
+        arrays = [o for o in operands if isinstance(o, Array)]
+        if arrays:
+            return Array(max(a.ndim for a in arrays), "b")
+        return BOOL
+
+    def advanced_index(self, base, parts):
+        """`x[idx]`, `x[:, idx]`, `x[mask]`: one integer-array or boolean-array index among integers
+        and slices. An integer array of ndim k replaces one axis by k; a boolean mask of ndim k
+        replaces k axes by one. Several array indices (which broadcast together) are UNKNOWN."""
+        kinds = [self.expr(p) if not isinstance(p, gast.Slice) else "slice" for p in parts]
+        arrays = [k for k in kinds if isinstance(k, Array)]
+        if len(arrays) != 1 or arrays[0].kind not in "ib" or \
+                any(k not in ("slice", INT, BOOL) and not isinstance(k, Array) for k in kinds):
+            return UNKNOWN
+        if any(isinstance(p, gast.Constant) and p.value is None for p in parts):
+            return UNKNOWN
+        index = arrays[0]
+        scalars = sum(1 for k in kinds if k in (INT, BOOL))
+        ndim = base.ndim - scalars + (index.ndim - 1 if index.kind == "i" else 1 - index.ndim)
+        if ndim < 0 or base.ndim < len(parts) - 1 + (index.ndim if index.kind == "b" else 1):
+            return UNKNOWN
+        if ndim == 0:
+            return {"f": FLOAT, "i": INT, "b": BOOL}.get(base.kind, UNKNOWN)
+        return Array(ndim, base.kind)
+
     def call(self, node):
         if isinstance(node.func, gast.Attribute) and not self.resolver.is_global_ref(node.func):
             base = self.expr(node.func.value)       # method call: x.copy(), x.sum()
             if node.func.attr == "copy":
                 return base
+            if node.func.attr == "astype":
+                return _astype(base, node, self.resolver)
             if node.func.attr in _REDUCTIONS and isinstance(base, Array):
                 if node.func.attr == "dot":
                     other = self.expr(node.args[0]) if node.args else None
@@ -208,6 +242,10 @@ class TypeInference:
             from .transform import helper_result_type
             params = helper.__code__.co_varnames[:helper.__code__.co_argcount]
             return helper_result_type(helper, dict(zip(params, args))) or UNKNOWN
+        from .numpy_types import numpy_call_type
+        known = numpy_call_type(func, node, args, self.resolver)
+        if known is not None:
+            return known
         if name in _ALLOCATORS:
             shape = args[0] if args else INT
             ndim = len(shape.elts) if isinstance(shape, TupleType) else 1
@@ -254,6 +292,15 @@ class TypeInference:
         if getattr(func, "__module__", None) == "math" or func is math.pi:
             return FLOAT
         return UNKNOWN
+
+
+def _astype(base, node, resolver):
+    """`x.astype(dtype)`: an array shaped like `x` of the dtype's kind."""
+    if not isinstance(base, Array) or len(node.args) != 1:
+        return UNKNOWN
+    from .numpy_types import dtype_kind
+    kind = dtype_kind(node.args[0], resolver)
+    return Array(base.ndim, kind) if kind is not None else UNKNOWN
 
 
 def _dtype_kind(node, resolver, default="f"):
