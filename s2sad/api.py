@@ -32,6 +32,8 @@ def build(derivative, jit):
     key = (id(derivative), jit)
     if key in _BUILT:
         return _BUILT[key][1]
+    if jit and derivative.numba_obstacles:
+        raise derivative.numba_obstacles[0]      # what Numba cannot compile, named before it tries
     func = python_function(derivative.func)
     namespace = dict(func.__globals__)
     if jit:
@@ -75,12 +77,20 @@ class Specialization:
         d = self.derivative
         position = {p: i for i, p in enumerate(d.params)}
         buffers = [np.zeros_like(args[position[w]]) for w in d.wrt_arrays]
+        compiled_before = len(getattr(self.func, "signatures", ()))
         try:
             out = self.func(*args, seed, *buffers, *self.tapes)
         except numba.core.errors.TypingError as exc:
             raise CompilationError(
                 f"Numba could not compile the derivative of {d.func.__name__}:\n{exc}\n"
                 "Try jit=False to run the same code in Python, and s2sad.show(...) to read it.") from None
+        except Exception as exc:
+            if not self.jit or isinstance(exc, S2SADError) or len(self.func.signatures) > compiled_before:
+                raise                   # raised by the compiled code as it ran
+            # Numba failed while compiling (some failures escape as a bare AssertionError)
+            raise CompilationError(
+                f"Numba could not compile the derivative of {d.func.__name__}: {type(exc).__name__}: {exc}\n"
+                "Try jit=False to run the same code in Python, and s2sad.show(...) to read it.") from exc
         n = len(d.wrt)
         value, grads, tapes = out[0], out[1:1 + n], out[1 + n:]
         self.tapes = list(tapes)

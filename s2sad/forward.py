@@ -276,7 +276,7 @@ class ForwardTransform:
 
     def _rule_tangent(self, node, value, t, ans):
         primal, args, keywords = self._primal_and_args(node, value)
-        active = [k for k, a in enumerate(args) if isinstance(a, gast.Name) and a.id in self.active]
+        active = [k for k, a in enumerate(args) if self._active_atom(a)]
         if not active or primal is stop_gradient or rules.is_non_differentiable(primal):
             return None                   # np.zeros_like(x), np.floor(x): no tangent flows through
         what = src(value.func) if isinstance(value, gast.Call) else type(getattr(value, "op", value)).__name__
@@ -296,21 +296,64 @@ class ForwardTransform:
             options = rule.bind_options(args[rule.arity():], keywords)
         except rules.RuleError as exc:
             raise self.unsupported(node, "call", str(exc)) from None
-        total = None
+        terms = []
         for k in (k for k in active if k < rule.arity()):
             if not rule.differentiable(k):
                 raise self.unsupported(node, "call", f"argument {k + 1} of {what} is not differentiable; "
                                                      "wrap it in s2sad.stop_gradient(...) if that is intended")
-            term = rule.partial(k, name(self.dot(args[k].id)), ans, args[:rule.arity()], options)
-            total = term if total is None else gast.BinOp(left=total, op=gast.Add(), right=term)
-        if total is None:
+            terms.append(rule.partial(k, self._argument_tangent(args[k], rule.is_sequence(k), node, what),
+                                      ans, args[:rule.arity()], options))
+        if not terms:
             return None
+        if isinstance(self.types.get(t), TupleType):
+            return self._tuple_tangent(terms, t)
+        total = terms[0]
+        for term in terms[1:]:
+            total = gast.BinOp(left=total, op=gast.Add(), right=term)
         total = simplify(total)
         if isinstance(total, gast.Name) and isinstance(self.types.get(t), Array):
             # the primal result is a new array (x + c): its tangent must not share memory with
             # x_dot, or a store through any name for the result would reach x_dot
             total = gast.Call(func=gast.Attribute(value=total, attr="copy", ctx=gast.Load()), args=[], keywords=[])
         return total
+
+    def _active_atom(self, atom):
+        if isinstance(atom, gast.Tuple):
+            return any(self._active_atom(e) for e in atom.elts)
+        return isinstance(atom, gast.Name) and atom.id in self.active
+
+    def _argument_tangent(self, atom, sequence, node, what):
+        """The tangent of an argument; for a tuple of arrays (`*parts` in the rule), the tuple of
+        the elements' tangents, zeros for the elements without one."""
+        if isinstance(atom, gast.Tuple) and sequence:
+            return gast.Tuple(elts=[self._tangent_name(e) or self._zero_atom(e) for e in atom.elts],
+                              ctx=gast.Load())
+        if isinstance(atom, gast.Name):
+            return name(self.dot(atom.id))
+        raise self.unsupported(node, "call", f"write the arrays passed to {what} as a tuple in the call"
+                                             if sequence else f"a tuple argument of {what} is not differentiable")
+
+    def _tuple_tangent(self, terms, t):
+        """A tuple result: each input's tangent template gives a tuple (None where that input
+        does not reach an element); the elements are summed one by one."""
+        elements = []
+        for k, elt_type in enumerate(self.types[t].elts):
+            parts = []
+            for term in terms:
+                part = term.elts[k] if isinstance(term, gast.Tuple) else \
+                    gast.Subscript(value=term, slice=gast.Constant(value=k, kind=None), ctx=gast.Load())
+                if not (isinstance(part, gast.Constant) and part.value is None):
+                    parts.append(part)
+            if not parts:
+                element = gast.Subscript(value=name(t), slice=gast.Constant(value=k, kind=None), ctx=gast.Load())
+                parts = [gast.Call(func=gast.Attribute(value=name("np"), attr="zeros_like", ctx=gast.Load()),
+                                   args=[element], keywords=[])
+                         if isinstance(elt_type, Array) else gast.Constant(value=0.0, kind=None)]
+            total = parts[0]
+            for part in parts[1:]:
+                total = gast.BinOp(left=total, op=gast.Add(), right=part)
+            elements.append(simplify(total))
+        return gast.Tuple(elts=elements, ctx=gast.Load())
 
     def _diagonal(self, value, args, t):
         """Is the Jacobian of `value` diagonal, so that its adjoint template is its tangent rule?"""

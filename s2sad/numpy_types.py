@@ -170,4 +170,46 @@ def numpy_call_type(func, node, args, resolver):
         return FLOAT
     if func in (np.linalg.cholesky, np.linalg.inv, np.linalg.det, np.linalg.slogdet, np.linalg.solve):
         return _linalg(func, node, args)
+    if func in (np.eye, np.identity):
+        dtype = _keyword(node, "dtype", 3 if func is np.eye else 1)
+        return Array(2, "f" if dtype is None else dtype_kind(dtype, resolver) or "?")
+    if func is np.diag:
+        x = args[0] if args else None
+        if isinstance(x, Array) and x.ndim in (1, 2):
+            return Array(3 - x.ndim, x.kind)       # a vector makes a matrix, a matrix gives its diagonal
+        return UNKNOWN
+    if func is np.trace:
+        x = args[0] if args else None
+        if isinstance(x, Array) and x.ndim == 2 and len(args) == 1 and not node.keywords:
+            return _SCALAR_OF_KIND.get(x.kind, UNKNOWN)
+        return UNKNOWN
     return None
+
+
+ASTYPE = getattr(np, "astype", np.ndarray.astype)    # the primal of the method x.astype(dtype)
+
+
+def array_index_kind(index, types):
+    """"i" if the subscript index `index` holds an integer array, "b" if a boolean mask, else None."""
+    parts = index.elts if isinstance(index, gast.Tuple) else [index]
+    for part in parts:
+        for n in gast.walk(part):
+            t = types.get(n.id) if isinstance(n, gast.Name) else None
+            if isinstance(t, Array):
+                return "b" if t.kind == "b" else "i"
+    return None
+
+
+def index_value(index):
+    """The index of a subscript as a value that can be passed to a function: slices become
+    `slice(...)` calls, `i, :` the tuple `(i, slice(None, None, None))`."""
+    def value(part):
+        if isinstance(part, gast.Slice):
+            bounds = [b if b is not None else gast.Constant(value=None, kind=None)
+                      for b in (part.lower, part.upper, part.step)]
+            return gast.Call(func=gast.Name(id="slice", ctx=gast.Load(), annotation=None, type_comment=None),
+                             args=bounds, keywords=[])
+        return part
+    if isinstance(index, gast.Tuple):
+        return gast.Tuple(elts=[value(p) for p in index.elts], ctx=gast.Load())
+    return value(index)

@@ -63,11 +63,19 @@ def _with_tangents(func, primals, tangents):
 
 
 def _call(built, name, args):
+    compiled_before = len(getattr(built, "signatures", ()))
     try:
         return built(*args)
     except numba.core.errors.TypingError as exc:
         raise CompilationError(f"Numba could not compile the derivative of {name}:\n{exc}\n"
                                "Try jit=False to run the same code in Python.") from None
+    except Exception as exc:
+        if not hasattr(built, "signatures") or isinstance(exc, S2SADError) or \
+                len(built.signatures) > compiled_before:
+            raise                       # raised by the code as it ran
+        # Numba failed while compiling (some failures escape as a bare AssertionError)
+        raise CompilationError(f"Numba could not compile the derivative of {name}: {type(exc).__name__}: {exc}\n"
+                               "Try jit=False to run the same code in Python.") from exc
 
 
 def _plain(value):
@@ -108,8 +116,8 @@ def vjp(f, *primals, jit=True):
     # every pullback see the primals as they were passed
     primals = tuple(_copy(x) for x in primals)
     derivative = derive(func, wrt, types, helper=True)
+    built = build(derivative, jit)          # first: it names what Numba cannot compile
     value = _plain((jit_primal(func) if jit else func)(*[_copy(x) for x in primals]))
-    built = build(derivative, jit)
     tapes = [np.empty(1024, dtype={"float": np.float64, "int": np.int64, "branch": np.bool_}[t])
              for t in derivative.tapes]
     position = {p: i for i, p in enumerate(params)}

@@ -69,7 +69,38 @@ def _unbroadcast(c, like):
                 out = np.sum(out, axis=1).reshape((out.shape[0], 1))
             return out
         return two
+    if like.ndim <= c.ndim:
+        return _unbroadcast_any(c.ndim - like.ndim)
     return None
+
+
+def _unbroadcast_any(lead):
+    """Numba: unbroadcast for arrays of any ndim (a loop over the elements of c)."""
+    def summed(c, like):
+        out = np.zeros(like.shape)
+        flat = out.reshape(out.size)
+        strides = np.empty(like.ndim, np.int64)
+        step = 1
+        for axis in range(like.ndim - 1, -1, -1):
+            strides[axis] = step
+            step *= like.shape[axis]
+        for index in np.ndindex(c.shape):
+            position = 0
+            for axis in range(like.ndim):
+                if like.shape[axis] != 1:
+                    position += index[lead + axis] * strides[axis]
+            flat[position] += c[index]
+        return out
+
+    if lead > 0:
+        return summed
+    summed = numba.njit(summed)
+
+    def same_ndim(c, like):
+        if c.shape == like.shape:
+            return np.ascontiguousarray(c)
+        return summed(c, like)
+    return same_ndim
 
 
 # --------------------------------------------------------------------------- np.dot and @
@@ -393,6 +424,31 @@ def _vstack_piece(g, before, part):
     return rows
 
 
+# --------------------------------------------------------------------------- np.diag
+def diag_adjoint(g, x, k=0):
+    """The adjoint of np.diag(x, k): the diagonal k of g for a vector x; for a matrix x, an array
+    shaped like x holding g on its diagonal k."""
+    if x.ndim == 1:
+        return np.diag(g, k)
+    out = np.zeros(x.shape)
+    for i in range(g.shape[0]):
+        out[i - min(k, 0), i + max(k, 0)] = g[i]
+    return out
+
+
+@overload(diag_adjoint)
+def _diag_adjoint(g, x, k=0):
+    if x.ndim == 1:
+        return lambda g, x, k=0: np.diag(g, k)
+
+    def matrix(g, x, k=0):
+        out = np.zeros(x.shape)
+        for i in range(g.shape[0]):
+            out[i - min(k, 0), i + max(k, 0)] = g[i]
+        return out
+    return matrix
+
+
 # --------------------------------------------------------------------------- np.interp
 @register_jitable
 def _segment(x, xp):
@@ -574,7 +630,7 @@ def digamma(x):
 _NUMPY_PYTHON = {
     "scatter_add": scatter_add, "stored_adjoint": stored_adjoint,
     "concatenate_piece": concatenate_piece, "hstack_piece": hstack_piece, "vstack_piece": vstack_piece,
-    "interp_slope": interp_slope, "interp_fp_adjoint": interp_fp_adjoint, "norm_adjoint": norm_adjoint,
+    "diag_adjoint": diag_adjoint, "interp_slope": interp_slope, "interp_fp_adjoint": interp_fp_adjoint, "norm_adjoint": norm_adjoint,
     "cholesky_adjoint": cholesky_adjoint, "cholesky_tangent": cholesky_tangent, "digamma": digamma,
 }
 _NUMPY_PYTHON.update(_POPS_PYTHON)

@@ -17,6 +17,7 @@ from .aliasing import check_aliasing, parameters_written
 from .codegen import comment, name, render, src, stmt, stmts
 from .errors import NonDifferentiableError, WrtError
 from .naming import Namer, all_names, rename_locals
+from .numba_support import numba_obstacles
 from .normalize import normalize
 from .normalize.inline import inline_helpers, resolve_parameter_bindings
 from .normalize.inplace import lower_inplace_updates
@@ -49,6 +50,7 @@ class Derivative:
     # reverse sweep would call its derivative (vjp may still call it directly)
     call_error: object = None
     written_parameters: set = field(default_factory=set)   # array parameters it may store into
+    numba_obstacles: list = field(default_factory=list)    # UnsupportedErrors for jit=True (numba_support)
 
 
 def normalise_wrt(func, wrt):
@@ -174,6 +176,7 @@ def _infer_with_split_names(fdef, resolver, arg_types, namer, origins, location)
 def _derive(func, wrt_names, arg_types, helper, ordinal=1):
     fdef, location, resolver, namer, origins, types, result_type = _typed_front(func, wrt_names, arg_types)
     params = [a.id for a in fdef.args.args]
+    obstacles = numba_obstacles(fdef.body, types, resolver, location, origins)
     call_error = _stores_into_parameters(fdef, types, location, func) if helper else None
     if helper:
         elements = result_type.elts if isinstance(result_type, TupleType) else (result_type,)
@@ -196,6 +199,7 @@ def _derive(func, wrt_names, arg_types, helper, ordinal=1):
     derivative = _assemble(func, fdef, tr, params, wrt_names, types, forward, reverse, counts, namer,
                            result_type, helper, ordinal)
     derivative.call_error = call_error
+    derivative.numba_obstacles = obstacles
     return derivative
 
 
@@ -298,6 +302,7 @@ def derive_tangent(func, wrt_names, arg_types, helper=False, returns="both"):
 def _derive_tangent(func, wrt_names, arg_types, helper, returns, ordinal):
     fdef, location, resolver, namer, origins, types, result_type = _typed_front(func, wrt_names, arg_types)
     params = [a.id for a in fdef.args.args]
+    obstacles = numba_obstacles(fdef.body, types, resolver, location, origins)
     elements = result_type.elts if isinstance(result_type, TupleType) else (result_type,)
     if not all(e in (FLOAT, INT, BOOL) or isinstance(e, Array) for e in elements):
         raise location.unsupported(fdef.body[-1], "result",
@@ -327,4 +332,5 @@ def _derive_tangent(func, wrt_names, arg_types, helper, returns, ordinal):
     derivative = Derivative(gname, source, params, list(wrt_names), [], [], func, result_type, helper,
                             dict(tr.dependencies))
     derivative.written_parameters = set(parameters_written(fdef, types))
+    derivative.numba_obstacles = obstacles
     return derivative

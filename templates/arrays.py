@@ -1,9 +1,9 @@
 """Rules of array-building and selecting functions (reverse, and forward where the adjoint is not one)."""
 import numpy as np
 
+from s2sad.numpy_types import ASTYPE          # the method x.astype(dtype)
 from s2sad.rules import adjoint, non_differentiable, tangent
 
-ASTYPE = getattr(np, "astype", np.ndarray.astype)      # the method x.astype(dtype)
 
 
 @adjoint(np.where)
@@ -165,6 +165,27 @@ def meshgrid_tangent(t, ans, x, y, indexing="xy"):
     return (np.meshgrid(t, y, indexing=indexing)[0], None), (None, np.meshgrid(x, t, indexing=indexing)[1])
 
 
+@adjoint(np.diag)
+def diag(g, ans, x, k=0):
+    # a vector on a diagonal, or the diagonal of a matrix: each the other's adjoint
+    return diag_adjoint(g, x, k)
+
+
+@tangent(np.diag)
+def diag_tangent(t, ans, x, k=0):
+    return np.diag(t, k)
+
+
+@adjoint(np.trace)
+def trace(g, ans, x):
+    return g * np.eye(x.shape[0], x.shape[1])
+
+
+@tangent(np.trace)
+def trace_tangent(t, ans, x):
+    return np.trace(t)
+
+
 @adjoint(np.interp)
 def interp(g, ans, x, xp, fp):
     # differentiable in the points x and the values fp (not in the abscissae xp)
@@ -209,4 +230,4 @@ def linspace_tangent(t, ans, start, stop, num):
 
 
 non_differentiable(np.zeros, np.ones, np.empty, np.zeros_like, np.ones_like, np.empty_like,
-                   np.arange, np.argmax, np.argmin)
+                   np.arange, np.argmax, np.argmin, np.eye, np.identity)
