@@ -21,6 +21,7 @@ from .types import BOOL, INT, Array, is_real
 class Activity:
     def __init__(self, body, types, wrt, resolver, location):
         self.location = location
+        self.body = body
         self.types = types
         self.resolver = resolver
         self.locals = set(types)
@@ -54,9 +55,8 @@ class Activity:
             if not is_real(t):
                 if t in (INT, BOOL) or (isinstance(t, Array) and t.kind in "ib"):
                     return False          # integer or boolean results carry no derivative
-                raise self.location.unsupported(
-                    stmt, "type", f"cannot tell what `{src(stmt.value)}` computes (a float, an array?), "
-                                  "so its derivative cannot be generated")
+                from .untyped import explain_untyped
+                raise explain_untyped(stmt, self.body, self.types, self.resolver, self.location)
             self.varied.add(defined)
             return True
         return False

@@ -363,7 +363,8 @@ class ForwardTransform:
             return True
         if isinstance(value, gast.Call) and self.resolver.is_global_ref(value.func):
             func = self.resolver.value_of(value.func)
-            if isinstance(func, np.ufunc) or func in (np.where, np.clip, abs, min, max) or \
+            if isinstance(func, np.ufunc) and func.signature is None or \
+                    func in (np.where, np.clip, abs, min, max) or \
                     getattr(func, "__module__", None) == "math":
                 return True
         # a function of scalars: every Jacobian is 1 x 1

@@ -73,6 +73,40 @@ def ufunc_type(func, args):
     return TupleType(tuple(types)) if len(types) > 1 else types[0]
 
 
+def _matmul(args):
+    """np.matmul(a, b), as a @ b."""
+    if len(args) == 2 and all(isinstance(a, Array) and a.ndim in (1, 2) for a in args):
+        ndim = args[0].ndim + args[1].ndim - 2
+        return Array(ndim, "f") if ndim > 0 else FLOAT
+    return UNKNOWN
+
+
+def _integer_result(func, node, args):
+    """Positions: np.argsort, np.argmax, np.nonzero... (integer results, never differentiated)."""
+    x = args[0] if args else None
+    if func is np.searchsorted:
+        v = args[1] if len(args) > 1 else None
+        return Array(v.ndim, "i") if isinstance(v, Array) else (INT if v in (INT, FLOAT, BOOL) else UNKNOWN)
+    if not isinstance(x, Array):
+        return UNKNOWN
+    if func is np.argsort:
+        return Array(x.ndim, "i") if not _is_none_given(node, "axis", 1) else Array(1, "i")
+    if func is np.flatnonzero:
+        return Array(1, "i")
+    if func is np.nonzero:
+        return TupleType((Array(1, "i"),) * x.ndim)
+    axis = _keyword(node, "axis", 1)             # np.argmax, np.argmin
+    if _is_none(axis):
+        return INT
+    return Array(x.ndim - 1, "i") if x.ndim > 1 else INT
+
+
+def _is_none_given(node, name, position):
+    """Is the argument given, as None (np.argsort(x, axis=None) sorts the flattened array)?"""
+    value = _keyword(node, name, position)
+    return value is not None and _is_none(value)
+
+
 def _keyword(node, name, position):
     """The argument `name` of a call, given by keyword or at `position`; None if absent."""
     for k in node.keywords:
@@ -135,8 +169,11 @@ def _linalg(func, node, args):
 
 def numpy_call_type(func, node, args, resolver):
     """The type of a call of a NumPy or `math` function, or None if `func` is not handled here."""
+    if func is np.matmul:
+        return _matmul(args)
     if isinstance(func, np.ufunc):
-        return ufunc_type(func, args)
+        # generalized ufuncs (np.vecdot: a signature) are not elementwise
+        return ufunc_type(func, args) if func.signature is None else UNKNOWN
     if getattr(func, "__module__", None) == "math" and callable(func):
         return _MATH_RESULTS.get(func, FLOAT)
     if func is np.roll:
@@ -170,6 +207,8 @@ def numpy_call_type(func, node, args, resolver):
         return FLOAT
     if func in (np.linalg.cholesky, np.linalg.inv, np.linalg.det, np.linalg.slogdet, np.linalg.solve):
         return _linalg(func, node, args)
+    if func in (np.argsort, np.argmax, np.argmin, np.nonzero, np.flatnonzero, np.searchsorted):
+        return _integer_result(func, node, args)
     if func in (np.eye, np.identity):
         dtype = _keyword(node, "dtype", 3 if func is np.eye else 1)
         return Array(2, "f" if dtype is None else dtype_kind(dtype, resolver) or "?")

@@ -823,9 +823,8 @@ class BlockPlan:
             element = self._tuple_element(whole, value.slice.value)
             self.received.add(whole)
             terms = [(element, g)]
-        elif isinstance(value, gast.Tuple):       # (a, b), returned by a helper
-            terms = [(e.id, gast.Subscript(value=g, slice=gast.Constant(value=k, kind=None), ctx=gast.Load()))
-                     for k, e in enumerate(value.elts) if isinstance(e, gast.Name) and e.id in tr.active]
+        elif isinstance(value, gast.Tuple):       # (a, b): returned by a helper, or read element by element
+            terms = self._tuple_display_terms(t, value, g)
         elif isinstance(value, gast.Subscript):
             array = value.value.id if isinstance(value.value, gast.Name) else None
             if array in tr.active:
@@ -867,6 +866,22 @@ class BlockPlan:
             return ops + [Op("set", t, simplify(total), None, origin)]
         return self._finish(t, j, origin, ops)
 
+    def _tuple_display_terms(self, t, value, g):
+        """`t = (a, b)`: a returned tuple's adjoint is the seed `g`, a tuple; a tuple read as
+        `t[0]`, `t[1]` (a tangent of slogdet in an hvp) has one adjoint per element read."""
+        tr = self.tr
+        elements = [f"{t}[{k}]" for k in range(len(value.elts))]
+        by_element = any(e in self.received for e in elements)
+        terms = []
+        for k, e in enumerate(value.elts):
+            if not (isinstance(e, gast.Name) and e.id in tr.active):
+                continue
+            if not by_element:
+                terms.append((e.id, gast.Subscript(value=g, slice=gast.Constant(value=k, kind=None), ctx=gast.Load())))
+            elif elements[k] in self.received:
+                terms.append((e.id, name(tr.adj(elements[k]))))
+        return terms
+
     def _finish(self, t, j, origin, ops):
         """Reset the adjoint of `t` after its definition, where an earlier value may still get one."""
         tr = self.tr
@@ -896,7 +911,8 @@ class BlockPlan:
             return True
         if isinstance(value, gast.Call) and self.tr.resolver.is_global_ref(value.func):
             func = self.tr.resolver.value_of(value.func)
-            return isinstance(func, np.ufunc) or func in (np.where, np.clip, abs, min, max) or \
+            return isinstance(func, np.ufunc) and func.signature is None or \
+                func in (np.where, np.clip, abs, min, max) or \
                 getattr(func, "__module__", None) == "math"
         return False
 
@@ -906,7 +922,8 @@ class BlockPlan:
         if isinstance(value, gast.BinOp) and not isinstance(value.op, gast.MatMult):
             operands = [value.left, value.right]
         elif isinstance(value, gast.Call) and self.tr.resolver.is_global_ref(value.func) and \
-                isinstance(self.tr.resolver.value_of(value.func), np.ufunc):
+                isinstance(self.tr.resolver.value_of(value.func), np.ufunc) and \
+                self.tr.resolver.value_of(value.func).signature is None:       # elementwise ufuncs
             operands = value.args
         elif isinstance(value, gast.Call) and self.tr.resolver.is_global_ref(value.func) and \
                 self.tr.resolver.value_of(value.func) in (np.where, np.clip):

@@ -61,6 +61,8 @@ def incompatible(a, b):
         return False                                  # unified to float, as Numba does
     if isinstance(a, Array) and isinstance(b, Array):
         return a.ndim != b.ndim or "?" in (a.kind, b.kind)
+    if isinstance(a, TupleType) and isinstance(b, TupleType) and len(a.elts) == len(b.elts):
+        return any(incompatible(x, y) for x, y in zip(a.elts, b.elts))   # an UNKNOWN element is no conflict
     return True
 
 
@@ -156,6 +158,8 @@ class TypeInference:
             ndim = max(t.ndim for t in (left, right) if isinstance(t, Array))
             kinds = {t.kind if isinstance(t, Array) else ("f" if t == FLOAT else "i") for t in (left, right)}
             kind = "f" if "f" in kinds or isinstance(node.op, gast.Div) else "i"
+            if kinds == {"b"} and isinstance(node.op, (gast.BitAnd, gast.BitOr, gast.BitXor)):
+                kind = "b"                       # masks combined: m1 & m2 is a mask
             return Array(ndim, kind)
         if left in (INT, BOOL) and right in (INT, BOOL) and not isinstance(node.op, gast.Div):
             return INT
@@ -199,6 +203,13 @@ class TypeInference:
             t = self.expr(part)
             if isinstance(t, Array):            # an integer array or a boolean mask
                 return self.advanced_index(base, parts)
+            if t is None:
+                return None                      # not inferred yet
+            if isinstance(t, TupleType) and len(parts) == 1 and all(e in (INT, BOOL) for e in t.elts):
+                dropped += len(t.elts)           # x[t] with t = (i, j) is x[i, j]
+                continue
+            if t not in (INT, BOOL):
+                return UNKNOWN                   # an index of unknown kind: never guess the ndim
             dropped += 1
         ndim = base.ndim - dropped
         if ndim > 0:
@@ -216,38 +227,28 @@ class TypeInference:
         return BOOL
 
     def advanced_index(self, base, parts):
-        """`x[idx]`, `x[:, idx]`, `x[mask]`: one integer-array or boolean-array index among integers
-        and slices. An integer array of ndim k replaces one axis by k; a boolean mask of ndim k
-        replaces k axes by one. Several array indices (which broadcast together) are UNKNOWN."""
+        """`x[idx]`, `x[:, idx]`, `x[i, j]`, `x[mask]`: integer arrays (which broadcast together,
+        each replacing one axis) or one boolean mask (replacing as many axes as it has by one),
+        among integers and slices. Anything else is UNKNOWN."""
         kinds = [self.expr(p) if not isinstance(p, gast.Slice) else "slice" for p in parts]
         arrays = [k for k in kinds if isinstance(k, Array)]
-        if len(arrays) != 1 or arrays[0].kind not in "ib" or \
-                any(k not in ("slice", INT, BOOL) and not isinstance(k, Array) for k in kinds):
+        if any(k not in ("slice", INT, BOOL) and not isinstance(k, Array) for k in kinds) or \
+                any(isinstance(p, gast.Constant) and p.value is None for p in parts):
             return UNKNOWN
-        if any(isinstance(p, gast.Constant) and p.value is None for p in parts):
-            return UNKNOWN
-        index = arrays[0]
         scalars = sum(1 for k in kinds if k in (INT, BOOL))
-        ndim = base.ndim - scalars + (index.ndim - 1 if index.kind == "i" else 1 - index.ndim)
-        if ndim < 0 or base.ndim < len(parts) - 1 + (index.ndim if index.kind == "b" else 1):
+        if all(a.kind == "i" for a in arrays):
+            ndim = base.ndim - scalars - len(arrays) + max(a.ndim for a in arrays)
+            consumed = len(parts)
+        elif len(arrays) == 1 and arrays[0].kind == "b":
+            ndim = base.ndim - scalars - arrays[0].ndim + 1
+            consumed = len(parts) - 1 + arrays[0].ndim
+        else:
+            return UNKNOWN
+        if consumed > base.ndim:
             return UNKNOWN
         if ndim == 0:
             return {"f": FLOAT, "i": INT, "b": BOOL}.get(base.kind, UNKNOWN)
         return Array(ndim, base.kind)
-
-    def tuple_slice(self, base, part):
-        bounds = []
-        for bound in (part.lower, part.upper, part.step):
-            if bound is None:
-                bounds.append(None)
-            elif isinstance(bound, gast.Constant) and isinstance(bound.value, int):
-                bounds.append(bound.value)
-            elif isinstance(bound, gast.UnaryOp) and isinstance(bound.op, gast.USub) and \
-                    isinstance(bound.operand, gast.Constant) and isinstance(bound.operand.value, int):
-                bounds.append(-bound.operand.value)
-            else:
-                return UNKNOWN
-        return TupleType(base.elts[slice(*bounds)])
 
     def call(self, node):
         if isinstance(node.func, gast.Attribute) and not self.resolver.is_global_ref(node.func):

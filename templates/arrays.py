@@ -230,4 +230,5 @@ def linspace_tangent(t, ans, start, stop, num):
 
 
 non_differentiable(np.zeros, np.ones, np.empty, np.zeros_like, np.ones_like, np.empty_like,
-                   np.arange, np.argmax, np.argmin, np.eye, np.identity)
+                   np.arange, np.argmax, np.argmin, np.eye, np.identity,
+                   np.argsort, np.nonzero, np.flatnonzero, np.searchsorted)

@@ -141,7 +141,7 @@ def reciprocal(g, ans, x):
     return -g * ans * ans
 
 
-@adjoint(np.degrees, math.degrees)          # np.rad2deg is np.degrees
+@adjoint(np.degrees, np.rad2deg, math.degrees)
 def degrees(g, ans, x):
     return g * (180.0 / math.pi)
 
@@ -211,6 +211,6 @@ def ldexp(g, ans, x, exponent):
 
 non_differentiable(math.floor, math.ceil, math.trunc, math.isnan, math.isinf, np.isnan, np.isinf,
                    math.isfinite, np.isfinite, np.signbit, np.spacing, np.floor_divide, np.heaviside,
-                   math.gcd, math.factorial, np.gcd, np.lcm,
+                   math.gcd, math.factorial, math.ulp, np.gcd, np.lcm,
                    np.greater, np.greater_equal, np.less, np.less_equal, np.equal, np.not_equal,
                    np.logical_and, np.logical_or, np.logical_xor, np.logical_not)

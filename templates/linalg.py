@@ -6,12 +6,12 @@ import numpy as np
 from s2sad.rules import adjoint, tangent
 
 
-@adjoint(np.dot, operator.matmul)
+@adjoint(np.dot, operator.matmul, np.matmul)
 def dot(g, ans, a, b):
     return dot_adjoint_a(g, a, b), dot_adjoint_b(g, a, b)
 
 
-@tangent(np.dot, operator.matmul)
+@tangent(np.dot, operator.matmul, np.matmul)
 def dot_tangent(t, ans, a, b):
     return np.dot(t, b), np.dot(a, t)
 

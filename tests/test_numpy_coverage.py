@@ -79,6 +79,9 @@ CASES = [
     ("scatter-assign-scalar", p.scatter_assign_scalar, (rng.random(5), 0.3, REPEATED), (0, 1)),
     ("scatter-add", p.scatter_add, (rng.random(5), rng.random(5), REPEATED), (0, 1)),
     ("gather-in-loop", p.gather_in_loop, (rng.random(5), REPEATED, 3), 0),
+    ("rotating-gather", p.rotating_gather, (np.array([0.3, 0.1, 0.75, 0.55, 0.95]), REPEATED[:3], 4), 0),
+    ("largest-in-loop", p.largest_in_loop, (np.array([0.3, 0.1, 0.75, 0.5]), 3), 0),
+    ("gather-pairs", p.gather_pairs, (rng.random((3, 4)), np.array([0, 2, 2, 1]), np.array([1, 3, 3, 0])), 0),
     ("embedding", p.embedding, (rng.standard_normal((6, 3)), np.array([1, 4, 1, 0, 4, 4]), rng.standard_normal((3, 2))),
      (0, 2)),
 ]
@@ -131,3 +134,54 @@ def test_what_numba_cannot_compile_is_named_with_jit(label, f, args, wrt, constr
         tangents = tuple(np.ones_like(a) if k in (wrt if isinstance(wrt, tuple) else (wrt,)) else None
                          for k, a in enumerate(args))
         s2sad.jvp(f, args, tangents, jit=True)
+
+
+# --------------------------------------------------------------------------- errors in user terms
+def kalman_step(a, p_, y):
+    s = p_ + 1.0
+    k = p_ / s
+    a_new = a + k * (y - a)
+    p_new = np.linalg.pinv(p_ * (1.0 - k))
+    return a_new, p_new, np.log(s)
+
+
+def kalman_log_likelihood(a0, p0, ys):
+    a, p_, ll = a0, p0, 0.0
+    for t in range(ys.shape[0]):
+        a_filtered, p_filtered, l = kalman_step(a, p_, ys[t])
+        a, p_ = a_filtered, p_filtered
+        ll += np.sum(l)
+    return ll
+
+
+def unknown_function(x):
+    y = np.unique(x) * 2.0
+    return np.sum(y)
+
+
+def list_index(m):
+    return np.sum(m[[0, 2]])
+
+
+@pytest.mark.parametrize("f, args, message", [
+    (kalman_log_likelihood, (np.ones((2, 2)), np.eye(2), np.ones((3, 2, 2))),
+     r"test_numpy_coverage.py:\d+: `np.linalg.pinv`: .*in kalman_step.*p_new = np.linalg.pinv\(p_ \* \(1.0 - k\)\)"),
+    (unknown_function, (np.ones(3),), r"`np.unique`: .*y = np.unique\(x\) \* 2.0"),
+    (list_index, (np.ones((3, 2)),), r"list index: .*x\[np.array\(\[0, 2\]\)\]"),
+])
+def test_an_unsupported_call_is_named_as_the_user_wrote_it(f, args, message):
+    for derivative in (lambda: s2sad.grad(f, jit=False)(*args),
+                       lambda: s2sad.jvp(f, args, (np.ones_like(args[0]),) + (None,) * (len(args) - 1), jit=False)):
+        with pytest.raises(s2sad.UnsupportedError, match=message):
+            derivative()
+
+
+def test_generated_code_reads_like_numpy():
+    source = s2sad.show(p.gather_in_loop, 0, np.ones(5), REPEATED, 3)
+    assert "scatter_add(h_adj, idx, g_adj)" in source          # the gather's adjoint: np.add.at
+    assert "stored_adjoint(h_adj, idx)" in source              # the store's: last occurrence wins
+    source = s2sad.show(p.concatenate, (0, 1), np.ones(3), np.ones(2))
+    assert "x_adj += concatenate_piece(z_adj, (), x, 0)" in source
+    assert "y_adj += concatenate_piece(z_adj, (x,), y, 0)" in source
+    source = s2sad.show(p.tape_3d, 0, np.ones((2, 2, 2)), 3)
+    assert "pop_array3(float_tape, float_top)" in source

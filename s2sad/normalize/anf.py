@@ -27,6 +27,7 @@ class _ANF:
         self.namer = namer
         self.location = location
         self.resolver = resolver
+        self.lists = set()      # names assigned a list display: as indices they mean what tuples do not
 
     # --- statements -------------------------------------------------------
     def body(self, stmts):
@@ -63,6 +64,8 @@ class _ANF:
         out = []
         target = stmt.targets[0]
         if isinstance(target, gast.Name):
+            if isinstance(stmt.value, gast.List):
+                self.lists.add(target.id)
             stmt.value = self.simple(stmt.value, out, target.id)
         elif isinstance(target, gast.Subscript):
             stmt.targets = [self.subscript(target, out, store_ctx=True)]
@@ -154,6 +157,11 @@ class _ANF:
         return node
 
     def index_part(self, expr, out):
+        if isinstance(expr, gast.List) or isinstance(expr, gast.Name) and expr.id in self.lists:
+            # x[[0, 2]] picks rows 0 and 2, x[(0, 2)] one element: lists are lowered to tuples here
+            raise self.location.unsupported(self.current, "list index",
+                                            "indexing with a list is not supported; index with an integer "
+                                            "array instead, x[np.array([0, 2])]")
         if isinstance(expr, gast.Slice):
             return gast.Slice(*(None if e is None else self.atom(e, out, "bound")
                                 for e in (expr.lower, expr.upper, expr.step)))

@@ -358,3 +358,32 @@ def embedding(table, tokens, w):
     vectors = table[tokens]          # rows of an embedding table, tokens repeat
     hidden = np.tanh(vectors @ w)
     return np.sum(hidden * hidden)
+
+
+def gather_pairs(a, rows, cols):
+    picked = a[rows, cols]              # two integer arrays: one element per pair
+    b = a * 1.0
+    b[rows, cols] += picked * picked
+    return np.sum(b * b) + np.sum(np.sin(picked))
+
+
+def largest_in_loop(x, n):
+    s = 0.0
+    y = x.copy()
+    for i in range(n):
+        idx = np.argsort(y)[-2:]        # integer arrays computed in the loop are saved on the int tape
+        g = y[idx]
+        s += np.sum(g * g)
+        y = np.sin(y) + 0.2 * x
+    return s
+
+
+def rotating_gather(x, idx, n):
+    s = 0.0
+    k = idx.copy()
+    m = x > 0.0
+    for i in range(n):
+        s += np.sum(x[k] * x[k]) * (i + 1.0) + np.sum(np.sin(x[m]))
+        k = (k + 1) % x.shape[0]          # loop-carried integer array and mask: saved on the int tape
+        m = m & (x < 0.9 - 0.1 * i)
+    return s
