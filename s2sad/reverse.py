@@ -51,6 +51,20 @@ GrowthPoint = namedtuple("GrowthPoint", "tape call headroom")   # see ReverseTra
 #         "array_zero" var_adj[index] = 0.0      "scatter_add" scatter_add(var_adj, index, expr)
 
 
+def _literal_step(loop):
+    """The step of `for i in range(...)` (1 when omitted), None for a `while` loop."""
+    if not isinstance(loop, gast.For):
+        return None
+    args = loop.iter.args
+    return step_value(args[2]) if len(args) == 3 else 1
+
+
+def loop_start_end(tr, loop):
+    """First and last program positions of `loop` and its body."""
+    positions = [tr.position[id(n)] for n, _ in walk_statements([loop])]
+    return min(positions), max(positions)
+
+
 def _without_copy(expr):
     if isinstance(expr, gast.Call) and isinstance(expr.func, gast.Attribute) and expr.func.attr == "copy" \
             and not expr.args:
@@ -150,19 +164,94 @@ class ReverseTransform:
                 self._index_loops(node.orelse, loop, True, False)
 
     def _index_loop_spans(self):
-        """`outer_loop_start[pos]`: where the outermost loop around position `pos` starts."""
-        self.outer_loop_start = {}
+        """`outer_loop_start[pos]`: where the outermost loop around position `pos` starts;
+        `loop_at[pos]`: the loop statement at `pos`; `statement_at[pos]`: any statement."""
+        self.outer_loop_start, self.loop_at = {}, {}
+        self.statement_at = {p: n for n, p in ((n, self.position[id(n)]) for n, _ in
+                                                walk_statements(self.fdef.body))}
 
         def visit(body, start):
             for node in body:
                 pos = self.position[id(node)]
                 self.outer_loop_start[pos] = start if start is not None else pos
                 if isinstance(node, (gast.For, gast.While)):
+                    self.loop_at[pos] = node
                     visit(node.body, start if start is not None else pos)
                 elif isinstance(node, gast.If):
                     visit(node.body, start)
                     visit(node.orelse, start)
         visit(self.fdef.body, None)
+
+    def element_may_change(self, node):
+        """May the element that `t = a[index]` reads be overwritten before the reverse sweep
+        comes back to this statement? If not, the reverse sweep reads it live: no tape.
+
+        Later stores (or stores anywhere in the loop around the read, which run in later
+        iterations) into `a`'s memory are harmless only when they provably hit other
+        elements. Proven here for recurrences over the outermost loop around the read,
+        `for i in range(...)` with a literal step: a read of `a[i + c]` and every later
+        store `a[i + d]` (same position of the index) never meet when d > c (d >= c for a
+        store before the read in the loop body), mirrored for descending loops. A store
+        after that loop, or a rebinding of `a`, may change it."""
+        value = node.value
+        array = value.value.id
+        pos = self.position[id(node)]
+        start = self.outer_loop_start.get(pos, pos)
+        group = self.alias_group.get(array, {array})
+        if any(self.defined_from(m, start) for m in group):
+            return True
+        later = [p for m in group for p in self.store_positions.get(m, []) if p > pos or p >= start]
+        if not later:
+            return False
+        loop = self.loop_at.get(start)
+        if loop is None or start == pos:
+            return True
+        step = _literal_step(loop)
+        if step is None:
+            return True
+        read = self._offsets(value.slice, loop.target.id)
+        first, last = loop_start_end(self, loop)
+
+        def disjoint(d, c, after_the_read):
+            if d is None or c is None:
+                return False
+            if step > 0:
+                return d > c if after_the_read else d >= c
+            return d < c if after_the_read else d <= c
+        for p in later:
+            if not first <= p <= last:
+                return True
+            store = self.statement_at[p]
+            target = store.targets[0] if isinstance(store, gast.Assign) else store.target
+            written = self._offsets(target.slice, loop.target.id)
+            if not any(disjoint(d, read.get(k), p > pos) for k, d in written.items()):
+                return True
+        return False
+
+    def _offsets(self, index, var):
+        """{position in the index: c} for the components that are `var + c` (c an int literal)."""
+        parts = index.elts if isinstance(index, gast.Tuple) else [index]
+        out = {}
+        for k, part in enumerate(parts):
+            out[k] = self._offset(part, var, 0)
+        return out
+
+    def _offset(self, expr, var, depth):
+        if isinstance(expr, gast.Name):
+            if expr.id == var:
+                return 0
+            node = self.definition.get(expr.id)
+            if node is not None and depth < 4 and isinstance(node, gast.Assign):
+                return self._offset(node.value, var, depth + 1)
+            return None
+        if isinstance(expr, gast.BinOp) and isinstance(expr.op, (gast.Add, gast.Sub)) and \
+                isinstance(expr.right, gast.Constant) and isinstance(expr.right.value, int) and \
+                not isinstance(expr.right.value, bool):
+            base = self._offset(expr.left, var, depth + 1)
+            if base is None:
+                return None
+            return base + expr.right.value if isinstance(expr.op, gast.Add) else base - expr.right.value
+        return None
 
     def rematerialize(self, n, ctx, first, seen=None):
         """Statements recomputing `n` as of the start of the block whose first statement is `first`.
@@ -580,7 +669,7 @@ class BlockPlan:
         a loop) is saved at j: its current contents in the reverse sweep are not those j saw."""
         tr = self.tr
         reaching = self.reaching[j].get(n, ENTRY)
-        if n in tr.stored and isinstance(tr.types.get(n), Array):
+        if n in tr.stored and isinstance(tr.types.get(n), Array) and not self._reads_final_element(self.nodes[j], n):
             # recomputing or restoring the array's definition would give its contents before
             # the in-place stores; only unchanged-since contents may be read as they are
             pos = tr.position[id(self.nodes[j])]
@@ -1156,7 +1245,17 @@ class BlockPlan:
     def _is_taped_load(self, node):
         value = node.value
         return (isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name)
-                and value.value.id in self.tr.stored and self.tr.tape_of(target_name(node)) in ("float", "array"))
+                and value.value.id in self.tr.stored and self.tr.tape_of(target_name(node)) in ("float", "array")
+                and self.tr.element_may_change(node))
+
+    def _reads_final_element(self, node, n):
+        """`t = n[index]` whose element stays as read until the reverse sweep (see
+        `element_may_change`): the reverse sweep may read `n` as it is then."""
+        value = getattr(node, "value", None)
+        return (isinstance(node, gast.Assign) and isinstance(value, gast.Subscript)
+                and isinstance(value.value, gast.Name) and value.value.id == n
+                and not any(isinstance(m, gast.Name) and m.id == n for m in gast.walk(value.slice))
+                and self.tr.tape_of(target_name(node)) == "float" and not self.tr.element_may_change(node))
 
     def _name_versions(self, needed):
         tr = self.tr

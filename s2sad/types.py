@@ -200,6 +200,8 @@ class TypeInference:
             if isinstance(part, gast.Constant) and part.value is None:
                 dropped -= 1                     # np.newaxis adds an axis
                 continue
+            if isinstance(part, gast.Constant) and part.value is Ellipsis:
+                continue                         # `...` keeps the axes it stands for
             t = self.expr(part)
             if isinstance(t, Array):            # an integer array or a boolean mask
                 return self.advanced_index(base, parts)
