@@ -35,7 +35,9 @@ def build(derivative, jit):
     func = python_function(derivative.func)
     namespace = dict(func.__globals__)
     if jit:
-        namespace = with_jitted_helpers(namespace, func.__code__.co_names)
+        namespace = with_jitted_helpers(namespace, func.__code__.co_names, derivative.namespace)
+    else:
+        namespace.update(derivative.namespace)
     namespace.update(runtime.COMPILED if jit else runtime.PYTHON)
     namespace.setdefault("np", np)
     namespace.setdefault("math", math)

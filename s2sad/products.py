@@ -190,6 +190,7 @@ def materialize(derivative):
         return _MATERIALIZED[id(derivative)][1]
     func = python_function(derivative.func)
     namespace = dict(func.__globals__)
+    namespace.update(derivative.namespace)     # local imports, specialised helpers
     namespace.setdefault("np", np)
     namespace.setdefault("math", math)
     namespace.update(runtime.PYTHON)          # helpers the templates use (prod_of_others)

@@ -32,6 +32,12 @@ class Resolver:
                 except ValueError:
                     pass
         self.locals = local_names(fdef)
+        self.extra = {}     # global names the lowerings introduced (local imports, specialised helpers)
+
+    def bind(self, name, value):
+        """Make `name` a global reference to `value`; the generated code's namespace gets it too."""
+        self.namespace[name] = value
+        self.extra[name] = value
 
     def refresh_locals(self, fdef):
         """Take in the names that lowerings introduced."""

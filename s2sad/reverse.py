@@ -119,7 +119,8 @@ class ReverseTransform:
                 self.compound_origins.add(origin)
                 if isinstance(node, gast.For):
                     self.defs.setdefault(node.target.id, []).append((pos, True))
-                for n in self._names(getattr(node, "test", None) or getattr(node, "iter", None)):
+                for n in self._names(getattr(node, "test", None) or getattr(node, "iter", None)
+                                     or (node.value if isinstance(node, gast.Expr) else None)):
                     self.uses.setdefault(n, []).append(pos)
         self.alias_group = alias_groups(self.fdef.body, self.types)
         self.stable = {n for n, ds in self.defs.items() if len(ds) == 1 and not ds[0][1]}
@@ -271,6 +272,10 @@ class ReverseTransform:
                 f, r, c = self.for_unit(node, ctx)
             elif isinstance(node, gast.While):
                 f, r, c = self.while_unit(node, ctx)
+            elif isinstance(node, (gast.Expr, gast.Assert)):
+                # print(...) and assert run in the forward sweep only; a helper's derivative
+                # replays its forward sweep in the caller's reverse sweep: it leaves them out
+                f, r, c = ([] if self.helper else [node]), [], Counts()
             else:
                 raise self.unsupported(node, type(node).__name__, "statement not supported")
             forward.extend(f)

@@ -45,6 +45,9 @@ class Derivative:
     # reverse sweep would call its derivative (vjp may still call it directly)
     call_error: object = None
     written_parameters: set = field(default_factory=set)   # array parameters it may store into
+    # global names the generated code needs beyond the primal's globals: function-local imports,
+    # specialised copies of helpers (see normalize.calls)
+    namespace: dict = field(default_factory=dict)
 
 
 def normalise_wrt(func, wrt):
@@ -87,19 +90,19 @@ def derive(func, wrt_names, arg_types, helper=False):
 
 def helper_result_type(func, arg_types):
     """The type a helper returns for the given argument types."""
-    fdef, location, resolver, _, _ = _front(func)
+    fdef, location, resolver, _, _ = _front(func, arg_types)
     types = infer_types(fdef.body, resolver, arg_types)
     return _result_type(fdef, types)
 
 
-def _front(func):
+def _front(func, arg_types=None):
     fdef, location = parse_function(func)
     from .subset import check_subset
     check_subset(fdef, location)
     rename_locals(fdef, RUNTIME_NAMES)       # a user local called `reserve` must not hide the helper
     namer = Namer(all_names(fdef) | set(RUNTIME_NAMES) | set(func.__globals__))
     resolver = Resolver(func, fdef, location)
-    origins = normalize(fdef, location, namer, resolver)
+    origins = normalize(fdef, location, namer, resolver, arg_types)
     return fdef, location, resolver, namer, origins
 
 
@@ -129,7 +132,7 @@ def _check_wrt_types(func, wrt_names, arg_types):
 def _typed_front(func, wrt_names, arg_types):
     """The front end both modes share: parsed, normalised, typed, in-place updates lowered,
     aliasing checked."""
-    fdef, location, resolver, namer, origins = _front(func)
+    fdef, location, resolver, namer, origins = _front(func, arg_types)
     _check_wrt_types(func, wrt_names, arg_types)
     types = infer_types(fdef.body, resolver, arg_types)
     fdef.body = lower_inplace_updates(fdef.body, types, namer)
@@ -162,6 +165,7 @@ def _derive(func, wrt_names, arg_types, helper, ordinal=1):
     derivative = _assemble(func, fdef, tr, params, wrt_names, types, forward, reverse, counts, namer,
                            result_type, helper, ordinal)
     derivative.call_error = call_error
+    derivative.namespace = dict(resolver.extra)
     return derivative
 
 
@@ -292,4 +296,5 @@ def _derive_tangent(func, wrt_names, arg_types, helper, returns, ordinal):
     derivative = Derivative(gname, source, params, list(wrt_names), [], [], func, result_type, helper,
                             dict(tr.dependencies))
     derivative.written_parameters = set(parameters_written(fdef, types))
+    derivative.namespace = dict(resolver.extra)
     return derivative

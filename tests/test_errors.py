@@ -116,17 +116,35 @@ def uses_fstring(x):
 
 def expression_statement(x):
     y = x * 2.0
-    print(y)
+    np.sum(y)
     return y
 
 
-def loop_with_else(x):
-    s = x
+def falls_off_the_end(x):
+    y = x * 2.0
+    if y > 1.0:
+        return y
+    y = y * x
+
+
+def falls_off_without_else(x):
+    y = x * 2.0
+    if y > 1.0:
+        return y
+
+
+def falls_off_after_loop(x):
     for i in range(3):
-        s = s * x
+        if x > 1.0:
+            return x
+        x = x * 2.0
+
+
+def falls_off_in_else(x):
+    if x > 1.0:
+        return x
     else:
-        s = s + 1.0
-    return s
+        x = x * 2.0
 
 
 def assigns_loop_variable(x):
@@ -151,8 +169,11 @@ UNSUPPORTED = [
     (uses_global_statement, (0.5,), "global COUNTER", "Global"),
     (uses_dict, (0.5,), 'd = {"a"', "Dict"),
     (uses_fstring, (0.5,), 'label = f"', "JoinedStr"),
-    (expression_statement, (0.5,), "print(y)", "expression statement"),
-    (loop_with_else, (0.5,), "for i in range(3)", "loop else"),
+    (expression_statement, (0.5,), "np.sum(y)", "expression statement"),
+    (falls_off_the_end, (0.5,), "y = y * x", "return"),
+    (falls_off_without_else, (0.5,), "if y > 1.0", "return"),
+    (falls_off_after_loop, (0.5,), "for i in range(3)", "return"),
+    (falls_off_in_else, (0.5,), "x = x * 2.0", "return"),
     (assigns_loop_variable, (0.5,), "i = 2", "loop variable"),
 ]
 

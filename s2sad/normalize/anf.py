@@ -12,7 +12,8 @@ simple statement is one of
 where an atom is a local name, a constant or a global reference. Temporaries get
 readable names derived from what they hold (`k_times_d`, `x_i_plus_1`) and are assigned
 exactly once. `if`/`while` tests and `range(...)` arguments are left as written: they
-are evaluated by the forward sweep only (the reverse sweep replays recorded decisions).
+are evaluated by the forward sweep only (the reverse sweep replays recorded decisions);
+so are `print(...)` and `assert` statements.
 """
 import gast
 
@@ -40,6 +41,8 @@ class _ANF:
         self.computed = {}      # within one statement, equal subexpressions share a temporary
         if isinstance(stmt, gast.Pass):
             return []
+        if isinstance(stmt, (gast.Expr, gast.Assert)):
+            return [stmt]      # print(...), assert: run by the forward sweep as written, never differentiated
         if isinstance(stmt, gast.If):
             stmt.body, stmt.orelse = self.body(stmt.body), self.body(stmt.orelse)
             return [stmt]
