@@ -277,8 +277,13 @@ class ForwardTransform:
     def _rule_tangent(self, node, value, t, ans):
         primal, args, keywords = self._primal_and_args(node, value)
         active = [k for k, a in enumerate(args) if isinstance(a, gast.Name) and a.id in self.active]
-        if not active or primal is stop_gradient or rules.is_non_differentiable(primal):
+        if primal is stop_gradient or rules.is_non_differentiable(primal):
             return None                   # np.zeros_like(x), np.floor(x): no tangent flows through
+        keyword_error = rules.active_keyword_error(value, keywords, self.active)
+        if keyword_error:
+            raise self.unsupported(node, "keyword argument", keyword_error)
+        if not active:
+            return None
         what = src(value.func) if isinstance(value, gast.Call) else type(getattr(value, "op", value)).__name__
         rule = rules.lookup_tangent(primal)
         if rule is None and self._diagonal(value, args, t):

@@ -855,8 +855,13 @@ class BlockPlan:
             raise tr.unsupported(tr.origin_node(node), type(value).__name__,
                                  f"cannot differentiate `{src(value)}` yet")
         active = [k for k, a in enumerate(args) if isinstance(a, gast.Name) and a.id in tr.active]
-        if not active or rules.is_non_differentiable(primal):
+        if rules.is_non_differentiable(primal):
             return []                 # np.zeros_like(x), np.floor(x): no derivative flows back
+        keyword_error = rules.active_keyword_error(value, keywords, tr.active)
+        if keyword_error:
+            raise tr.unsupported(tr.origin_node(node), "keyword argument", keyword_error)
+        if not active:
+            return []
         rule = rules.lookup(primal)
         if rule is None and user_function(primal) is not None:
             if keywords:
