@@ -152,6 +152,10 @@ def guess_types(func):
     fdef, _ = parse_function(func)
     params = [a.id for a in fdef.args.args]
     guessed = {p: FLOAT for p in params}
+    defaults = python_function(func).__defaults__ or ()
+    for p, value in zip(params[len(params) - len(defaults):], defaults):
+        if type_of_value(value) != "unknown":
+            guessed[p] = type_of_value(value)          # f(x, n=10): n is an integer
     for node in gast.walk(fdef):
         if isinstance(node, gast.Subscript) and isinstance(node.value, gast.Name) and node.value.id in guessed:
             ndim = len(node.slice.elts) if isinstance(node.slice, gast.Tuple) else 1
@@ -200,6 +204,8 @@ def show(f, wrt=None, *args, mode="grad"):
         g = GradientFunction(f.func if isinstance(f, GradientFunction) else f,
                              0 if wrt is None else wrt, True, False)
     if args:
+        from .products import with_defaults
+        args = with_defaults(g.func, args)
         types = dict(zip(python_function(g.func).__code__.co_varnames, (type_of_value(a) for a in args)))
     elif mode == "jvp" or g._last is None:
         types = guess_types(g.func)

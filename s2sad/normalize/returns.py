@@ -5,7 +5,8 @@ returns, or is an `if` whose branches all do, a `while True:` left only by `retu
 whose `else:` returns; `statements` has dropped whatever follows). Guarantees a single `return result` as the last statement:
 each `return e` becomes `result = e; returned = True`, inside loops followed by `break`
 (lowered next by `loop_exits`), and the statements after anything that may have returned
-run under `if not returned:`.
+run under `if not returned:`. A flag nothing reads (every return is in the last statement,
+or in a `while True:` loop) is not set at all.
 """
 import gast
 
@@ -130,4 +131,21 @@ def lower_returns(body, namer, origins):
     first = body[0]
     lowered = [flag_set(False, first)] + rewrite(body, False)
     final = synthesized(gast.Return(value=load(result)), body[-1])
+    if not any(isinstance(n, gast.Name) and n.id == flag and isinstance(n.ctx, gast.Load)
+               for s in lowered for n in gast.walk(s)):
+        lowered = _without_assignments(lowered, flag)   # nothing follows a return: no flag needed
     return lowered + [final]
+
+
+def _without_assignments(stmts, target):
+    out = []
+    for stmt in stmts:
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) and \
+                stmt.targets[0].id == target:
+            continue
+        for field in ("body", "orelse"):
+            block = getattr(stmt, field, None)
+            if isinstance(block, list) and block:
+                setattr(stmt, field, _without_assignments(block, target) or [gast.Pass()])
+        out.append(stmt)
+    return out
