@@ -35,9 +35,10 @@ def jit_primal(obj):
     if func not in _JITTED:
         _JITTED[func] = None      # recursion guard
         # Numba compiles no import statements: a function importing inside its body is
-        # compiled as a copy whose imports are resolved globals
-        from .normalize.specialize import without_local_imports
-        source = without_local_imports(func)
+        # compiled as a copy whose imports are resolved globals (and whose calls passing
+        # functions, tuples or None to helpers call specialised copies, as the derivative does)
+        from .normalize.specialize import numba_primal
+        source = numba_primal(func)
         namespace = with_jitted_helpers(source.__globals__, source.__code__.co_names)
         clone = pytypes.FunctionType(source.__code__, namespace, func.__name__, func.__defaults__,
                                      source.__closure__)

@@ -39,6 +39,17 @@ class Resolver:
         self.namespace[name] = value
         self.extra[name] = value
 
+    @classmethod
+    def for_namespace(cls, namespace, fdef, location):
+        """A resolver for a tree whose globals are `namespace` (a specialised copy being made)."""
+        self = cls.__new__(cls)
+        self.location = location
+        self.namespace = dict(vars(builtins))
+        self.namespace.update(namespace)
+        self.locals = local_names(fdef)
+        self.extra = {}
+        return self
+
     def refresh_locals(self, fdef):
         """Take in the names that lowerings introduced."""
         self.locals |= local_names(fdef)

@@ -132,8 +132,12 @@ class _ANF:
                 func = gast.Attribute(value=self.atom(func.value, out, stem), attr=func.attr,
                                       ctx=gast.Load())
             else:
-                raise self.location.unsupported(self.current, "call",
-                                                "only calls of module-level functions are supported")
+                raise self.location.unsupported(
+                    self.current, "call",
+                    f"only calls of module-level functions are supported; `{func.id}` is a local name. "
+                    "A helper may call a function passed to it: differentiate a function that passes "
+                    "a module-level function (`rk4(rhs, ...)`)" if isinstance(func, gast.Name) else
+                    "only calls of module-level functions are supported")
         args = [self.argument(a, out, stem) for a in expr.args]
         keywords = [gast.keyword(arg=k.arg, value=self.argument(k.value, out, stem))
                     for k in expr.keywords]

@@ -7,10 +7,11 @@ Guarantees, for every call of one of the user's functions (plain or `@numba.njit
 * every parameter gets exactly one positional argument: keywords are put in their
   parameter's position, and missing arguments are filled in from the helper's defaults,
   which must be literals (numbers, booleans, None, strings, tuples of them) or functions;
-* no argument is a function or a tuple written out: the call goes to a specialised copy
-  of the helper (`normalize.specialize`) that calls the function by a global name, or
+* no argument is a function, a tuple written out or None: the call goes to a specialised
+  copy of the helper (`normalize.specialize`) that calls the function by a global name,
   takes the tuple's elements one by one (`rk4(rhs, t, x, (k, c), dt)` becomes
-  `rk4_rhs_flat(t, x, k, c, dt)`), so that each element carries its own derivative;
+  `rk4_rhs_flat(t, x, k, c, dt)`, so that each element carries its own derivative), or
+  reads None as a constant (its `if w is None:` decided);
 
 and, in every call, `*p` is expanded to `p[0], p[1], ...` where `p` is a tuple parameter (its
 length is known from its type) and `*(a, b)` to `a, b`.
@@ -30,15 +31,18 @@ from .. import rules
 from ..codegen import src
 from ..helpers import user_function
 from ..types import TupleType
-from .specialize import FUNCTION, TUPLE, specialize
+from .specialize import FUNCTION, NONE, TUPLE, specialize
 
 
-def bind_calls(fdef, location, namer, resolver, arg_types=None):
-    _Binder(fdef, location, namer, resolver, arg_types or {}).visit(fdef)
+def bind_calls(fdef, location, namer, resolver, arg_types=None, lenient=False):
+    """Bind the calls in `fdef` (in place). `lenient`: leave `*p` of unknown length as it is
+    (when a specialised copy is made for Python and Numba, which expand it themselves)."""
+    _Binder(fdef, location, namer, resolver, arg_types or {}, lenient).visit(fdef)
 
 
 class _Binder(gast.NodeTransformer):
-    def __init__(self, fdef, location, namer, resolver, arg_types):
+    def __init__(self, fdef, location, namer, resolver, arg_types, lenient):
+        self.lenient = lenient
         self.location = location
         self.namer = namer
         self.resolver = resolver
@@ -53,8 +57,8 @@ class _Binder(gast.NodeTransformer):
         if any(k.arg is None for k in node.keywords):
             raise self.location.unsupported(node, "call", f"`**` arguments are not supported in `{src(node)}`; "
                                                           "pass the arguments one by one")
-        if not self.resolver.is_global_ref(node.func):
-            return node
+        if not self.resolver.is_global_ref(node.func) or any(isinstance(a, gast.Starred) for a in node.args):
+            return node                    # (a `*p` left by a lenient binding: Python expands it)
         value = self.resolver.value_of(node.func)
         helper = user_function(value)
         if helper is None or rules.lookup(value) is not None or rules.is_non_differentiable(value):
@@ -71,6 +75,8 @@ class _Binder(gast.NodeTransformer):
                 elif isinstance(a, (gast.Tuple, gast.List)):
                     bindings[p] = (TUPLE, len(a.elts))
                     flat += a.elts
+                elif isinstance(a, gast.Constant) and a.value is None:
+                    bindings[p] = (NONE, None)          # `if w is None:` is decided in the copy
                 else:
                     flat.append(a)
             if not bindings:
@@ -101,6 +107,9 @@ class _Binder(gast.NodeTransformer):
             elif self.resolver.is_global_ref(value):
                 constant = self.resolver.value_of(value)
                 length = len(constant) if isinstance(constant, tuple) else None
+            if length is None and self.lenient:
+                out.append(a)
+                continue
             if length is None:
                 raise self.location.unsupported(
                     node, "star-argument",

@@ -1,67 +1,117 @@
 """Specialised copies of the user's helpers: compile-time constant parameters substituted.
 
-A helper called with a function (`rk4(rhs, t, x, p, dt)`) or with a tuple written out
-(`h(x, (k, c))`) is differentiated as a copy of itself specialised for that call:
+A helper called with a function (`rk4(rhs, t, x, p, dt)`), a tuple written out
+(`h(x, (k, c))`) or `None` (`f(x, w=None)`) is differentiated as a copy of itself
+specialised for that call:
 
 * a parameter bound to a *function* is removed, and the body calls the function by a global
   name (`k1 = rhs(t, x, *p)`): Numba compiles calls of global functions, and s2sad
   differentiates them like any other helper call;
 * a parameter bound to a *tuple of n values* becomes n parameters `p_0, ..., p_(n-1)`:
   `p[k]` reads `p_k`, `len(p)` is n, `*p` passes `p_0, ..., p_(n-1)`, and any other use of `p`
-  is the tuple `(p_0, ..., p_(n-1))`; each element then carries its own derivative.
+  is the tuple `(p_0, ..., p_(n-1))`; each element then carries its own derivative;
+* a parameter bound to *None* is removed and reads as `None`; branches whose test is then
+  decided (`if w is None:`) keep only the branch taken.
 
-`specialize(helper, bindings)` returns a real Python function (compiled from the specialised
-tree, with the helper's file and line numbers, and the helper's globals plus the names the
-substitution needs), made once per (helper, bindings). Its `__s2sad_fdef__` attribute holds
-the specialised tree, which `parsing.parse_function` returns instead of reading source.
+The copy's own calls are bound the same way (`calls`), so a function passed on to a further
+helper specialises that one too. `specialize(helper, bindings)` returns a real Python
+function (compiled from the specialised tree, with the helper's file and line numbers, and the
+helper's globals plus the names the substitution needs), made once per (helper, bindings).
+Its `__s2sad_fdef__` attribute holds the specialised tree, which `parsing.parse_function`
+returns instead of reading source.
 
-Function-local imports are resolved the same way in every copy, so a copy is also what Numba
-compiles for a helper that imports inside its body (`without_local_imports`).
+Function-local imports are resolved the same way in every copy; `numba_primal(f)` is the
+copy Numba compiles for a user function that imports inside its body or passes functions or
+tuples to helpers (Numba compiles no import statements).
 """
 import ast
 import builtins
 import copy
-import dis
 import types
 
 import gast
 
+from ..errors import S2SADError
 from ..naming import Namer, all_names
 from ..parsing import SPECIALIZED_FDEF, parse_function, python_function
-from ..resolve import local_names
+from ..resolve import Resolver, local_names
 from .statements import imported_objects
 
-FUNCTION, TUPLE = "function", "tuple"
-_MADE = {}          # (helper, bindings key) -> specialised function
+FUNCTION, TUPLE, NONE = "function", "tuple", "none"
+_MADE = {}          # (helper, bindings key) -> (specialised function, bindings)
 _NAMES = set()      # names handed out to specialisations (they name generated derivatives)
+_IN_PROGRESS = set()
 
 
 def specialize(helper, bindings):
-    """`helper` with `bindings` ({parameter: (FUNCTION, object) or (TUPLE, length)}) substituted."""
+    """`helper` with `bindings` ({parameter: (FUNCTION, object), (TUPLE, length) or (NONE, None)})
+    substituted."""
     helper = python_function(helper)
     key = (helper, tuple(sorted((p, kind, id(v) if kind == FUNCTION else v)
                                 for p, (kind, v) in bindings.items())))
     if key not in _MADE:
+        if key in _IN_PROGRESS:
+            _, location = parse_function(helper)
+            raise location.unsupported(None, "call", f"{helper.__name__} passes itself a function recursively")
         suffix = [_function_name(v) for p, (kind, v) in sorted(bindings.items()) if kind == FUNCTION]
+        suffix += [f"no_{p}" for p, (kind, v) in sorted(bindings.items()) if kind == NONE]
         if any(kind == TUPLE for kind, _ in bindings.values()):
             suffix.append("flat")
-        _MADE[key] = (_make(helper, bindings, _unique("_".join([helper.__name__] + suffix))), bindings)
+        _IN_PROGRESS.add(key)
+        try:
+            made = _make(helper, bindings, _unique("_".join([helper.__name__] + suffix)))
+        finally:
+            _IN_PROGRESS.discard(key)
+        _MADE[key] = (made, bindings)
     return _MADE[key][0]
 
 
-def has_local_imports(func):
-    return any(i.opname == "IMPORT_NAME" for i in dis.get_instructions(func.__code__))
-
-
-def without_local_imports(func):
-    """`func` itself, or, if it imports inside its body, a copy whose imports are resolved globals."""
+def numba_primal(func):
+    """What Numba should compile for the user function `func`: `func` itself, or a copy whose
+    local imports are resolved globals and whose helper calls are bound (functions and tuples
+    passed to helpers specialise them), when that changes anything."""
     func = python_function(func)
-    if not has_local_imports(func):
-        return func
-    key = (func, "without imports")
+    key = (func, "numba")
     if key not in _MADE:
-        _MADE[key] = (_make(func, {}, func.__name__), None)
+        made = func
+        try:
+            if getattr(func, SPECIALIZED_FDEF, None) is None:
+                fdef, location = parse_function(func)
+                if _has_imports(fdef) or _passes_constants(fdef, func, location):
+                    made = _make(func, {}, func.__name__)
+        except (S2SADError, SyntaxError, TypeError, ValueError):
+            made = func                    # Numba compiles it as it is (or reports why not)
+        _MADE[key] = (made, None)
     return _MADE[key][0]
+
+
+def _has_imports(fdef):
+    return any(isinstance(n, (gast.Import, gast.ImportFrom)) for n in gast.walk(fdef))
+
+
+def _passes_constants(fdef, func, location):
+    """Does `fdef` call a user function with a function, a tuple written out or None?"""
+    from ..helpers import user_function
+    resolver = Resolver(func, fdef, location)
+    for node in gast.walk(fdef):
+        if isinstance(node, gast.Call) and resolver.is_global_ref(node.func):
+            try:
+                callee = resolver.value_of(node.func)
+            except S2SADError:
+                continue
+            if user_function(callee) is None:
+                continue
+            for a in list(node.args) + [k.value for k in node.keywords]:
+                if isinstance(a, (gast.Tuple, gast.List)) or (isinstance(a, gast.Constant) and a.value is None):
+                    return True
+                if resolver.is_global_ref(a):
+                    try:
+                        value = resolver.value_of(a)
+                    except S2SADError:
+                        continue
+                    if callable(value) and not isinstance(value, type):
+                        return True
+    return False
 
 
 def _function_name(value):
@@ -78,6 +128,7 @@ def _unique(name):
 
 
 def _make(helper, bindings, name):
+    from .calls import bind_calls
     fdef, location = parse_function(helper)
     namespace = dict(helper.__globals__)
     if helper.__closure__:
@@ -96,9 +147,10 @@ def _make(helper, bindings, name):
             continue
         kind, value = bindings[arg.id]
         if arg.id in stored:
+            what = {FUNCTION: "a function", TUPLE: "a tuple", NONE: "None"}[kind]
             raise location.unsupported(arg, "parameter",
                                        f"{helper.__name__} assigns its parameter {arg.id!r}, which is passed "
-                                       f"{'a function' if kind == FUNCTION else 'a tuple'}; use another name")
+                                       f"{what}; use another name")
         if kind == FUNCTION:
             same = _function_name(value)
             if namespace.get(same) is value and same not in local_names(fdef):
@@ -106,19 +158,28 @@ def _make(helper, bindings, name):
             else:
                 namespace[arg.id] = value                       # the parameter's name, now a global
                 substitutions[arg.id] = (FUNCTION, arg.id)
+        elif kind == NONE:
+            substitutions[arg.id] = (NONE, None)
         else:
             names = [namer.fresh(f"{arg.id}_{k}") for k in range(value)]
             params += [gast.Name(id=n, ctx=gast.Param(), annotation=None, type_comment=None) for n in names]
             substitutions[arg.id] = (TUPLE, names)
     fdef.args.args = params
-    fdef.args.defaults = []            # every call is bound to all parameters (see `calls`)
+    if bindings:
+        fdef.args.defaults = []        # every call is bound to all parameters (see `calls`)
     fdef.name = name
     _Substitute(substitutions, namespace, location).visit(fdef)
+    _FoldDecided().visit(fdef)
+    fdef.body = _reachable(fdef.body)
+    resolver = Resolver.for_namespace(namespace, fdef, location)
+    bind_calls(fdef, location, namer, resolver, None, lenient=True)
+    namespace.update(resolver.extra)
     module = gast.Module(body=[fdef], type_ignores=[])
     tree = ast.fix_missing_locations(gast.gast_to_ast(copy.deepcopy(module)))
     code = compile(tree, location.filename, "exec")
     fcode = next(c for c in code.co_consts if isinstance(c, types.CodeType) and c.co_name == name)
-    func = types.FunctionType(fcode, namespace, name)
+    defaults = None if bindings else helper.__defaults__
+    func = types.FunctionType(fcode, namespace, name, defaults)
     func.__qualname__ = name
     func.__doc__ = helper.__doc__
     setattr(func, SPECIALIZED_FDEF, (fdef, location))
@@ -177,8 +238,72 @@ class _Substitute(gast.NodeTransformer):
             return node
         if kind == FUNCTION:
             return gast.copy_location(_load(value), node)
+        if kind == NONE:
+            return gast.copy_location(gast.Constant(value=None, kind=None), node)
         display = gast.Tuple(elts=[_load(n) for n in value], ctx=gast.Load())
         return gast.copy_location(display, node)
+
+
+class _FoldDecided(gast.NodeTransformer):
+    """`if None is None:` (after substitution) keeps only the branch taken."""
+
+    def visit_If(self, node):
+        self.generic_visit(node)
+        decided = _decided(node.test)
+        if decided is None:
+            return node
+        return (node.body if decided else node.orelse) or [gast.copy_location(gast.Pass(), node)]
+
+    def visit_IfExp(self, node):
+        self.generic_visit(node)
+        decided = _decided(node.test)
+        if decided is None:
+            return node
+        return node.body if decided else node.orelse
+
+
+_COMPARE = {gast.Is: lambda a, b: a is b, gast.IsNot: lambda a, b: a is not b,
+            gast.Eq: lambda a, b: a == b, gast.NotEq: lambda a, b: a != b}
+
+
+def _decided(test):
+    """The truth of a test made of None literals only (`None is None`, `not None`), else None."""
+    if isinstance(test, gast.Constant) and test.value is None:
+        return False
+    if isinstance(test, gast.UnaryOp) and isinstance(test.op, gast.Not):
+        inner = _decided(test.operand)
+        return None if inner is None else not inner
+    if isinstance(test, gast.Compare) and len(test.ops) == 1 and type(test.ops[0]) in _COMPARE:
+        left, right = test.left, test.comparators[0]
+        if all(isinstance(x, gast.Constant) for x in (left, right)) and \
+                None in (left.value, right.value):
+            return _COMPARE[type(test.ops[0])](left.value, right.value)
+        return None
+    if isinstance(test, gast.BoolOp):
+        values = [_decided(v) for v in test.values]
+        if isinstance(test.op, gast.And):
+            if any(v is False for v in values):
+                return False
+            return True if all(v is True for v in values) else None
+        if any(v is True for v in values):
+            return True
+        return False if all(v is False for v in values) else None
+    return None
+
+
+def _reachable(stmts):
+    """`stmts` without what follows a `return` (a decided branch may leave some)."""
+    from .returns import always_returns
+    out = []
+    for stmt in stmts:
+        for field in ("body", "orelse"):
+            block = getattr(stmt, field, None)
+            if isinstance(block, list) and block:
+                setattr(stmt, field, _reachable(block))
+        out.append(stmt)
+        if isinstance(stmt, (gast.Return, gast.Break, gast.Continue)) or always_returns(stmt):
+            break
+    return out or [gast.Pass()]
 
 
 def _load(name):
@@ -192,4 +317,3 @@ def _int_literal(node):
         inner = _int_literal(node.operand)
         return -inner if inner is not None else None
     return None
-
