@@ -43,6 +43,7 @@ Ctx = namedtuple("Ctx", "in_loop loop_vars in_branch", defaults=(False,))
 # Numba prunes branches whose test is a constant, and a local assigned only there has no type
 TAPES = ("float", "int", "branch")
 Op = namedtuple("Op", "kind var expr index origin")
+GrowthPoint = namedtuple("GrowthPoint", "tape call headroom")   # see ReverseTransform.reserve
 #   kind: "add"  var_adj += expr            "set"   var_adj = expr
 #         "zero" var_adj = 0.0              "array_add"  var_adj[index] += expr
 #         "array_zero" var_adj[index] = 0.0
@@ -84,6 +85,7 @@ class ReverseTransform:
         self.params = [a.id for a in fdef.args.args]
         self.locals = set(types) | set(self.params)
         self.tapes_used = set()
+        self.growth_points = []
         self.adj_names = {}
         self.dependencies = {}      # generated helper derivatives this code calls
         self._tape_names = {t: (namer.fresh(f"{t}_tape"), namer.fresh(f"{t}_top")) for t in TAPES}
@@ -129,6 +131,7 @@ class ReverseTransform:
         self.unconditional = set(self.params)   # names assigned outside every branch and loop
         self.deferred_adjoints = set()           # set by the caller: see BlockPlan._deferred_inits
         self._index_loops(self.fdef.body, None, False)
+        self._index_loop_spans()
         self._find_block_locals()
 
     def _index_loops(self, body, loop, nested, top=True):
@@ -144,6 +147,21 @@ class ReverseTransform:
             elif isinstance(node, gast.If):
                 self._index_loops(node.body, loop, True, False)
                 self._index_loops(node.orelse, loop, True, False)
+
+    def _index_loop_spans(self):
+        """`outer_loop_start[pos]`: where the outermost loop around position `pos` starts."""
+        self.outer_loop_start = {}
+
+        def visit(body, start):
+            for node in body:
+                pos = self.position[id(node)]
+                self.outer_loop_start[pos] = start if start is not None else pos
+                if isinstance(node, (gast.For, gast.While)):
+                    visit(node.body, start if start is not None else pos)
+                elif isinstance(node, gast.If):
+                    visit(node.body, start)
+                    visit(node.orelse, start)
+        visit(self.fdef.body, None)
 
     def rematerialize(self, n, ctx, first, seen=None):
         """Statements recomputing `n` as of the start of the block whose first statement is `first`.
@@ -235,7 +253,9 @@ class ReverseTransform:
             return False
         if n in self.stable:
             return True
-        return not ctx.in_loop and not self.defined_from(n, pos)
+        # inside loops: a name no statement of the outermost enclosing loop (or later code)
+        # assigns keeps the value it had, for every iteration (loop-invariant values)
+        return not self.defined_from(n, self.outer_loop_start.get(pos, pos))
 
     def unsupported(self, node, construct, message):
         return self.location.unsupported(node, construct, message)
@@ -248,6 +268,8 @@ class ReverseTransform:
     def run(self):
         """Returns (forward statements, reverse statements, top-level Counts)."""
         forward, reverse, counts = self.body(self.fdef.body, Ctx(False, frozenset()))
+        self._add_headroom(0, counts)
+        self._apply_headroom()
         return forward, reverse, counts
 
     def body(self, nodes, ctx):
@@ -295,6 +317,16 @@ class ReverseTransform:
         tape_, top = self.tape_var(tape), self.top_var(tape)
         return stmts(f"{top} -= 1\n{target} = {tape_}[{top}]")
 
+    # Reservations. A `reserve` promises room for the pushes that follow it; a push writes
+    # without a bounds check, so every promise must hold until its pushes are made. A tape
+    # grows only at *growth points* (a `reserve`, a `push_array`), and a growth point may sit
+    # where enclosing code still has promised pushes to make (an inner loop's reserve before
+    # the outer iteration's own pushes, an array saved before this iteration's scalars). So
+    # each growth point also keeps `headroom` for those: the per-execution counts of every
+    # enclosing level, added by the levels as they close (`_add_headroom`). A loop whose
+    # body holds a growth point reserves once per iteration, so that what it has promised
+    # and not yet pushed is bounded by its per-iteration count; a loop without one reserves
+    # for all its trips before it starts.
     def reserve(self, counts, multiplier=None):
         out = []
         for tape in TAPES:
@@ -305,8 +337,40 @@ class ReverseTransform:
                 self.tapes_used.add(tape)
                 tape_, top = self.tape_var(tape), self.top_var(tape)
                 needed = src(simplify(stmt(f"{top} + {extra}").value))
-                out.extend(stmts(f"{tape_} = reserve({tape_}, {needed})"))
+                statement = stmt(f"{tape_} = reserve({tape_}, {needed})")
+                self.growth_points.append(GrowthPoint(tape, statement.value, {}))
+                out.append(statement)
         return out
+
+    def _per_iteration_reserve(self, counts, body):
+        """Reserves for one iteration, except for tapes the body itself reserves first thing
+        (an inner loop's reserve keeps headroom for this iteration's own pushes)."""
+        leading = set()
+        for statement in body:
+            point = next((p for p in self.growth_points if p.call is getattr(statement, "value", None)
+                          and p.call.func.id == "reserve"), None)
+            if point is None:
+                break
+            leading.add(point.tape)
+        return self.reserve(Counts({t: k for t, k in counts.items() if t not in leading}))
+
+    def _add_headroom(self, since, counts):
+        """Growth points made since index `since` keep room for `counts` more pushes."""
+        for point in self.growth_points[since:]:
+            for tape, k in counts.items():
+                if k:
+                    point.headroom[tape] = point.headroom.get(tape, 0) + k
+
+    def _apply_headroom(self):
+        for point in self.growth_points:
+            k = point.headroom.get(point.tape, 0)
+            if not k:
+                continue
+            if point.call.func.id == "reserve":
+                point.call.args[1] = simplify(gast.BinOp(left=point.call.args[1], op=gast.Add(),
+                                                         right=gast.Constant(value=k, kind=None)))
+            else:
+                point.call.args.append(gast.Constant(value=k, kind=None))
 
     def tape_var(self, tape):
         """Name of a tape in the generated code (`float_tape`, unless the user has one)."""
@@ -338,7 +402,9 @@ class ReverseTransform:
         if kind == "array":
             self.tapes_used.add("float")
             tape_, top = self.tape_var("float"), self.top_var("float")
-            return stmts(f"{tape_}, {top} = push_array({tape_}, {top}, {value_src})")
+            statement = stmt(f"{tape_}, {top} = push_array({tape_}, {top}, {value_src})")
+            self.growth_points.append(GrowthPoint("float", statement.value, {}))
+            return [statement]
         return self.push(kind, value_src)
 
     def restore(self, n, target):
@@ -371,7 +437,7 @@ class ReverseTransform:
             fwd = stmts(f"{flag} = False")[0]
             fwd = [fwd, gast.If(test=node.test, body=stmts(f"{flag} = True") + fb, orelse=fo)]
             decision, rev = name(flag), []
-        header = comment(f"replay the branch taken at line {line}: if {src(node.test)}:")
+        header = comment(f"replay the branch taken at {self.location.cite(line)}: if {src(node.test)}:")
         if rb:
             rev.append(gast.If(test=decision, body=rb, orelse=ro))
         else:
@@ -381,7 +447,10 @@ class ReverseTransform:
     def for_unit(self, node, ctx):
         i = node.target.id
         inner = Ctx(True, ctx.loop_vars | {i}, ctx.in_branch)
+        since = len(self.growth_points)
         fb, rb, cb = self.body(node.body, inner)
+        grows_inside = len(self.growth_points) > since
+        self._add_headroom(since, cb)
         loop = gast.For(target=node.target, iter=node.iter, body=fb or [gast.Pass()], orelse=[],
                         type_comment=None)
         if not rb:
@@ -412,25 +481,30 @@ class ReverseTransform:
             trips = f"{lo} - {hi}"
             first = f"{hi} + 1" if step == -1 else f"{lo} - ({lo} - {hi} - 1) // {-step} * {-step}"
             reverse_range = f"range({first}, {lo} + 1, {-step})"
-        forward += self.reserve(cb, multiplier=trips)
+        if grows_inside:
+            loop.body[:0] = self._per_iteration_reserve(cb, loop.body)
+        else:
+            forward += self.reserve(cb, multiplier=trips)
         forward.append(loop)
         forward += after
         reverse_iter = simplify(stmt(f"for _ in {reverse_range}: pass").iter)
         line = node.lineno
-        reverse = [comment(f"loop of line {line} backwards: {self.location.text_of_line(line)}")] + restore
+        reverse = [comment(f"loop of {self.location.cite(line)} backwards: {self.location.text_of_line(line)}")] + restore
         reverse.append(gast.For(target=copy.deepcopy(node.target), iter=reverse_iter, body=rb,
                                 orelse=[], type_comment=None))
         return forward, reverse, counts
 
     def while_unit(self, node, ctx):
+        since = len(self.growth_points)
         fb, rb, cb = self.body(node.body, Ctx(True, ctx.loop_vars, ctx.in_branch))
+        self._add_headroom(since, cb)
         if not rb:
             return [gast.While(test=node.test, body=fb or [gast.Pass()], orelse=[])], [], Counts()
         line = node.lineno
         trips = self.namer.fresh("n_iterations")
-        body = self.reserve(cb) + stmts(f"{trips} += 1") + fb
+        body = self._per_iteration_reserve(cb, fb) + stmts(f"{trips} += 1") + fb
         forward = stmts(f"{trips} = 0") + [gast.While(test=node.test, body=body, orelse=[])]
-        reverse = [comment(f"`while` of line {line}, backwards: {self.location.text_of_line(line)}")]
+        reverse = [comment(f"`while` of {self.location.cite(line)}, backwards: {self.location.text_of_line(line)}")]
         counts = Counts()
         if ctx.in_loop or ctx.in_branch:
             forward += self.push("int", trips)
@@ -1020,6 +1094,8 @@ class BlockPlan:
                     self.version_name[(n, v)] = tr.namer.fresh(f"{n}_as_read")
                 elif v == ENTRY and n in self.saves and not (self.ctx.in_loop or self.ctx.in_branch):
                     line = self.nodes[0].lineno if hasattr(self.nodes[0], "lineno") else self.start
+                    if tr.location.is_virtual(line):
+                        line = tr.location.virtual[line][1]
                     self.version_name[(n, v)] = tr.namer.fresh(f"{n}_at_line{line}")
                 elif plain_owner is None or plain_owner == v:
                     plain_owner = v
@@ -1076,8 +1152,9 @@ class BlockPlan:
         for op in self.ops:
             if op.origin != last_origin:
                 last_origin = op.origin
-                line = tr.origins[op.origin].lineno if op.origin is not None else "?"
-                reverse.append(comment(f"line {line}: {tr.location.text_of_line(line)}"))
+                line = tr.origins[op.origin].lineno if op.origin is not None else None
+                reverse.append(comment(f"{tr.location.cite(line)}: {tr.location.text_of_line(line)}"
+                                       if line is not None else "line ?"))
             reverse.append(self._op_statement(op))
         return forward, reverse, counts
 

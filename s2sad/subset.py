@@ -38,7 +38,9 @@ _EXPRESSION_HINTS = {
 }
 
 
-def check_subset(fdef, location):
+def check_subset(fdef, location, needs_return=True):
+    """Raise UnsupportedError at the first construct outside the subset. An inlined helper
+    (`needs_return=False`) may end without a `return` (it fills arrays)."""
     args = fdef.args
     if args.vararg or args.kwarg or args.kwonlyargs or args.posonlyargs:
         raise location.unsupported(fdef, "signature",
@@ -49,7 +51,7 @@ def check_subset(fdef, location):
         body = body[1:]
         fdef.body = body or [gast.Pass()]
     from .normalize.returns import fall_off
-    ending = fall_off(body, fdef)
+    ending = fall_off(body, fdef) if needs_return else None
     if ending is not None:
         node, what = ending
         raise location.unsupported(node, "return",
@@ -74,6 +76,17 @@ def check_subset(fdef, location):
         if isinstance(node, gast.Starred) and id(node) not in starred_args:
             raise location.unsupported(node, "Starred", "star-expressions are supported only as arguments "
                                                         "of calls (`f(*p)`)")
+
+
+def check_call_statements(fdef, location, resolver):
+    """After inlining, a call made for its side effects is left only if it calls no helper
+    (`print(...)` stays: the forward sweep runs it, see `normalize.statements`)."""
+    from .normalize.statements import is_print
+    for node in gast.walk(fdef):
+        if isinstance(node, gast.Expr) and isinstance(node.value, gast.Call) and not is_print(node, resolver):
+            raise location.unsupported(node, "expression statement",
+                                       "calls made for their side effects are supported for your own helpers "
+                                       "(they are inlined) and print(...) only; this one calls something else")
 
 
 def check_range_loops(fdef, location):
