@@ -405,3 +405,17 @@ def integer_arrays_from_floats(v, h):
     w = np.floor(v / h)
     q = np.round(v)
     return np.sum(w * v) + np.sum(q * v * v) + np.sum(np.ceil(v) * v)
+
+
+# --------------------------------------------------------------------------- a helper that fills an array,
+# passed a function (inlined: see normalize.inline)
+def fill(f, out, x):
+    for i in range(out.shape[0]):
+        out[i] = f(x * (i + 1))
+
+
+def fills_with_functions(x):
+    out = np.zeros(3)
+    fill(np.sin, out, x)
+    fill(f=np.cos, out=out, x=x * out[0])
+    return np.sum(out)
