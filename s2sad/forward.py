@@ -141,8 +141,13 @@ class ForwardTransform:
         value = node.value
         if isinstance(self.types.get(t), TupleType) and isinstance(value, gast.Tuple):
             return self._tuple_display(t, value)     # `return a, b`: the parts are returned flat
-        if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) and \
-                value.value.id in self.tuple_parts:
+        tuple_read = isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) and \
+            isinstance(self.types.get(value.value.id), TupleType)
+        if tuple_read and not _literal_index(value.slice) and \
+                (value.value.id in self.tuple_parts or value.value.id in self.active):
+            raise self.unsupported(node, "tuple", "a tuple that carries derivatives may be indexed by integer "
+                                                  "literals only (p[0], p[1]); index an array instead")
+        if tuple_read and value.value.id in self.tuple_parts:
             return self._tuple_element(t, value.value.id, value.slice.value)
         if t not in self.active:
             return [node]
@@ -374,3 +379,7 @@ class ForwardTransform:
             self.tuple_parts[t] = list(zip(values, tangents))
             return [stmt(f"{', '.join(values + tangents)} = {call}")]
         return [stmt(f"{t}, {self.dot(t)} = {call}")]
+
+
+def _literal_index(index):
+    return isinstance(index, gast.Constant) and isinstance(index.value, int) and not isinstance(index.value, bool)

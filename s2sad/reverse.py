@@ -811,6 +811,14 @@ class BlockPlan:
             whole = value.value.id                 # u = unpacked[k]: the k-th element's own adjoint
             if whole not in tr.active:
                 return []
+            definition = tr.definition.get(whole)
+            if not (isinstance(value.slice, gast.Constant) and isinstance(value.slice.value, int)) or \
+                    (definition is not None and isinstance(definition.value, gast.Tuple)):
+                # element adjoints live for one block: only a helper's tuple result, unpacked at once
+                raise tr.unsupported(tr.origin_node(node), "tuple",
+                                     "a tuple of floats that carries derivatives may only be returned by a "
+                                     "helper and unpacked at once (a, b = h(x)), or be a helper's parameter "
+                                     "read as p[0], p[1], *p or a, b = p; index an array instead")
             element = self._tuple_element(whole, value.slice.value)
             self.received.add(whole)
             terms = [(element, g)]

@@ -501,3 +501,33 @@ def test_float32_and_strided_arrays_are_accepted():
     assert np.array_equal(s2sad.grad(reads_two_elements, jit=False)(v), [2.0, 4.0, 0.0])
     g32 = s2sad.grad(reads_two_elements, jit=False)(np.array([1.0, 3.0], dtype=np.float32))
     np.testing.assert_allclose(g32, [2.0, 6.0])
+
+
+# --------------------------------------------------------------------------- tuples (issue 7): a tuple that carries
+# derivatives, read other than element by literal index, is rejected (it was a NameError / AttributeError)
+def pair_by_index(x, p):
+    s = 0.0
+    for i in range(2):
+        s = s + p[i] * x
+    return s
+
+
+def tuple_indexed_in_loop(k, x):
+    return pair_by_index(x, (k, 2.0))
+
+
+def local_tuple_read(k, x):
+    q = (k, 2.0)
+    return x * q[0]
+
+
+@pytest.mark.parametrize("f, where, marker", [(tuple_indexed_in_loop, pair_by_index, "s = s + p[i] * x"),
+                                              (local_tuple_read, local_tuple_read, "return x * q[0]")])
+def test_tuples_read_by_variable_index_or_kept_in_locals_are_unsupported(f, where, marker):
+    with pytest.raises(UnsupportedError) as info:
+        s2sad.grad(f, wrt=(0, 1), jit=False)(3.0, 2.0)
+    assert info.value.construct == "tuple"
+    assert info.value.lineno == line_of(where, marker)
+    if f is tuple_indexed_in_loop:
+        with pytest.raises(UnsupportedError):
+            s2sad.jvp(f, (3.0, 2.0), (1.0, 0.0), jit=False)
