@@ -110,7 +110,7 @@ class ForwardTransform:
                 return self._store(node)
             if target_name(node) is not None:
                 return self._assignment(node)
-        if isinstance(node, (gast.Expr, gast.Assert, gast.Pass)):
+        if isinstance(node, (gast.Expr, gast.Assert, gast.Raise, gast.Pass)):
             return [node]          # print(...), assert: as written, no tangent
         raise self.unsupported(node, type(node).__name__, "not supported by forward mode")
 

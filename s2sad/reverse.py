@@ -385,7 +385,7 @@ class ReverseTransform:
                 f, r, c = self.for_unit(node, ctx)
             elif isinstance(node, gast.While):
                 f, r, c = self.while_unit(node, ctx)
-            elif isinstance(node, (gast.Expr, gast.Assert)):
+            elif isinstance(node, (gast.Expr, gast.Assert, gast.Raise)):
                 # print(...) and assert run in the forward sweep only; a helper's derivative
                 # replays its forward sweep in the caller's reverse sweep: it leaves them out
                 f, r, c = ([] if self.helper else [node]), [], Counts()

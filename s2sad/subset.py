@@ -18,7 +18,6 @@ _STATEMENT_HINTS = {
     gast.Global: "`global` is not supported; pass the value as an argument",
     gast.Nonlocal: "`nonlocal` is not supported",
     gast.Delete: "`del` is not supported",
-    gast.Raise: "`raise` is not supported inside a differentiated function",
     gast.AsyncFor: "async for is not supported",
     gast.AsyncWith: "async with is not supported",
 }
@@ -64,6 +63,9 @@ def check_subset(fdef, location, needs_return=True):
         for kind, hint in list(_STATEMENT_HINTS.items()) + list(_EXPRESSION_HINTS.items()):
             if type(node) is kind:
                 raise location.unsupported(node, kind.__name__, hint)
+        if isinstance(node, gast.Raise) and (node.exc is None or node.cause is not None):
+            raise location.unsupported(node, "raise", "only `raise ExceptionClass(...)` is supported "
+                                                      "(no bare re-raise, no `from`)")
         if isinstance(node, gast.Return) and node.value is None:
             raise location.unsupported(node, "return", "a bare `return` returns None; return a value")
         if isinstance(node, gast.Expr) and isinstance(node.value, (gast.Yield, gast.YieldFrom)):

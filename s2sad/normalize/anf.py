@@ -42,7 +42,7 @@ class _ANF:
         self.computed = {}      # within one statement, equal subexpressions share a temporary
         if isinstance(stmt, gast.Pass):
             return []
-        if isinstance(stmt, (gast.Expr, gast.Assert)):
+        if isinstance(stmt, (gast.Expr, gast.Assert, gast.Raise)):
             return [stmt]      # print(...), assert: run by the forward sweep as written, never differentiated
         if isinstance(stmt, gast.If):
             stmt.body, stmt.orelse = self.body(stmt.body), self.body(stmt.orelse)

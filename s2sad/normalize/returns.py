@@ -23,8 +23,8 @@ def always_returns(stmt):
 
     `if`/`else` whose branches both return; `while True:` that never breaks (it can only be
     left by `return`); a loop with an `else:` that returns and no `break` of its own."""
-    if isinstance(stmt, gast.Return):
-        return True
+    if isinstance(stmt, (gast.Return, gast.Raise)):
+        return True                     # a raise ends the path too: nothing is returned from it
     if isinstance(stmt, gast.If):
         return ends_with_return(stmt.body) and ends_with_return(stmt.orelse)
     if isinstance(stmt, (gast.For, gast.While)) and not _breaks(stmt.body):

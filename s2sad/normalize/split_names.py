@@ -55,6 +55,9 @@ class _Webs:
             self.read(node.test, state)
             self.read(node.msg, state)
             return state
+        if isinstance(node, gast.Raise):
+            self.read(node.exc, state)
+            return state
         for target in _targets(node):
             if not isinstance(target, gast.Name):
                 self.read(target, state)         # a[i] = v reads the binding of a

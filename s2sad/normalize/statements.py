@@ -23,7 +23,7 @@ import gast
 
 from .returns import always_returns
 
-_TERMINATORS = (gast.Return, gast.Break, gast.Continue)
+_TERMINATORS = (gast.Return, gast.Break, gast.Continue, gast.Raise)
 
 
 def imported_objects(node, package, location):
@@ -98,7 +98,7 @@ def is_print(stmt, resolver):
 
 def is_forward_only(stmt):
     """A statement the forward sweep runs as written and the derivative ignores (print, assert)."""
-    return isinstance(stmt, (gast.Expr, gast.Assert))
+    return isinstance(stmt, (gast.Expr, gast.Assert, gast.Raise))
 
 
 def lower_statements(body, location, resolver):
