@@ -305,7 +305,8 @@ class TypeInference:
             return Array(ndim, kind)
         if func is np.array and args and isinstance(args[0], TupleType):
             kinds = {e for e in args[0].elts}
-            return Array(1, "f" if FLOAT in kinds or _dtype_kind(node, self.resolver) == "f" else "i")
+            natural = "f" if FLOAT in kinds else "b" if kinds == {BOOL} else "i" if kinds <= {INT, BOOL} else "?"
+            return Array(1, _dtype_kind(node, self.resolver, natural))     # np.array([0, 1]) holds ints
         if name in _LIKE:
             base = args[0] if args else UNKNOWN
             if isinstance(base, Array) and name.endswith("_like"):
