@@ -97,11 +97,23 @@ def derive(func, wrt_names, arg_types, helper=False):
     return _DERIVED[key]
 
 
+_TYPING = []     # helpers whose result type is being inferred, innermost last
+
+
 def helper_result_type(func, arg_types):
     """The type a helper returns for the given argument types."""
-    fdef, location, resolver, _, _ = _front(func, arg_types)
-    types = infer_types(fdef.body, resolver, arg_types)
-    return _result_type(fdef, types)
+    if func in _TYPING:
+        fdef, location = parse_function(func)
+        raise location.unsupported(fdef, "recursion",
+                                   f"{func.__name__} calls itself (directly or through other helpers); "
+                                   "recursive functions are not supported yet")
+    _TYPING.append(func)
+    try:
+        fdef, location, resolver, _, _ = _front(func, arg_types)
+        types = infer_types(fdef.body, resolver, arg_types)
+        return _result_type(fdef, types)
+    finally:
+        _TYPING.pop()
 
 
 def _front(func, arg_types=None):
