@@ -14,6 +14,9 @@ installed package, unmodified, and adds a small wrapper (below the marker line
     REASON                        for "unsupported"/"crash": the missing capability, in a phrase
     KNOWN_WRONG                   optional: s2sad returns a gradient that disagrees with finite
                                   differences (a silent wrong answer); the test is a strict xfail
+    JIT                           optional, default True; False: the gradient is checked with jit=False
+                                  because the compiled derivative does not build (JIT_REASON says why;
+                                  a test fails once it does, so the entry can go back to JIT = True)
     NJIT                          True when the original is compiled with Numba: the objective
                                   must then compile with numba.njit too
 
@@ -61,6 +64,8 @@ class Result:
     name: str
     expect: str
     outcome: str = "?"        # grad | wrong | jit-mismatch | mutates | unsupported | crash | primal-error
+    #                           (wrong: jit=True disagrees with finite differences; jit-mismatch: jit=True
+    #                           agrees, jit=False does not)
     detail: str = ""          # first line of the error, or the largest discrepancy
     error_class: str = ""
     seconds: float = 0.0
@@ -107,7 +112,7 @@ def run_case(name):
         return res
     res.info["value"] = value
     try:
-        g = _gradient(mod, args, jit=True)
+        g = _gradient(mod, args, jit=getattr(mod, "JIT", True))
     except s2sad.S2SADError as e:
         res.outcome, res.error_class, res.detail = "unsupported", type(e).__name__, _first_line(e)
         res.info["message"] = str(e)
@@ -143,6 +148,8 @@ def _check_gradient(mod, args, value, g, res):
     if float(mod.objective(*_copy(args))) != value:
         res.detail = "objective changed its value after the gradient call"
         return "mutates"
+    if not getattr(mod, "JIT", True):
+        return "grad"
     try:
         g_py = _gradient(mod, args, jit=False)
     except Exception as e:
@@ -152,7 +159,9 @@ def _check_gradient(mod, args, value, g, res):
         scale = max(1.0, float(np.max(np.abs(a))))
         if not np.allclose(np.asarray(a, dtype=float), np.asarray(b, dtype=float), rtol=JIT_RTOL,
                            atol=JIT_RTOL * scale):
-            res.detail = f"wrt {position}: jit=True and jit=False differ"
+            err = float(np.max(np.abs(np.asarray(a, dtype=float) - np.asarray(b, dtype=float))))
+            res.detail = (f"wrt {position}: jit=False differs from jit=True (and so from finite "
+                          f"differences) by up to {err:.3g}")
             return "jit-mismatch"
     return "grad"
 
@@ -206,6 +215,20 @@ def test_primal_runs_and_compiles_like_the_original(name):
         assert compiled == pytest.approx(value, rel=1e-9, abs=1e-12)
 
 
+@pytest.mark.parametrize("name", NAMES)
+def test_compiled_derivative_still_fails_where_jit_is_false(name):
+    mod = load(name)
+    if getattr(mod, "JIT", True):
+        return
+    assert getattr(mod, "JIT_REASON", "").strip(), "JIT = False entries say why in JIT_REASON"
+    args = mod.make_args(np.random.default_rng(_seed(name)))
+    try:
+        _gradient(mod, args, jit=True)
+    except s2sad.S2SADError:
+        return
+    pytest.fail("the compiled derivative builds now: remove JIT = False (and JIT_REASON)")
+
+
 @pytest.mark.parametrize("name", _params())
 def test_corpus_entry(name):
     res = run_case(name)
@@ -237,7 +260,10 @@ def table(results):
         reason = getattr(mod, "KNOWN_WRONG", "") or getattr(mod, "REASON", "")
         what = f"{reason}" + (f" — `{r.error_class}: {r.detail}`" if r.error_class else
                               (f" — {r.detail}" if r.detail else ""))
-        lines.append(f"| {r.name} | {r.expect} | {r.outcome} | {what.replace('|', '/')} |")
+        if not getattr(mod, "JIT", True):
+            what = f"(checked with jit=False; jit=True: {mod.JIT_REASON}) " + what
+        what = what.replace(str(Path(__file__).parent.parent) + "/", "").replace("|", "/")
+        lines.append(f"| {r.name} | {r.expect} | {r.outcome} | {what} |")
     counts = {}
     for r in results:
         counts[r.outcome] = counts.get(r.outcome, 0) + 1

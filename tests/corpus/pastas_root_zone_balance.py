@@ -25,4 +25,4 @@ def make_args(rng):
 WRT = (0, 1, 2, 3, 4, 5)
 NJIT = True
 EXPECT = "unsupported"
-REASON = "np.zeros(n, dtype=dtype) with dtype = np.asarray(...).dtype: element type not inferred; also `.real` on floats"
+REASON = "dtype held in a variable: np.zeros(n, dtype=dtype) with dtype = np.asarray(...).dtype (element type not inferred)"
