@@ -9,7 +9,7 @@ import math
 import numba
 import numpy as np
 
-from . import cache, runtime
+from . import cache, rules, runtime
 from .errors import NonDifferentiableError, S2SADError
 from .helpers import with_jitted_helpers
 from .parsing import python_function
@@ -35,7 +35,8 @@ def build(derivative, jit):
     func = python_function(derivative.func)
     namespace = dict(func.__globals__)
     if jit:
-        namespace = with_jitted_helpers(namespace, func.__code__.co_names)
+        # the names the generated code reads (inlined helpers may call helpers the primal does not)
+        namespace = with_jitted_helpers(namespace, _names_read(derivative.source) | set(func.__code__.co_names))
     namespace.update(runtime.COMPILED if jit else runtime.PYTHON)
     namespace.setdefault("np", np)
     namespace.setdefault("math", math)
@@ -45,9 +46,18 @@ def build(derivative, jit):
     code = compile(derivative.source, path or f"<s2sad: {derivative.name}>", "exec")
     exec(code, namespace)
     python = namespace[derivative.name]
-    built = numba.njit(cache=path is not None)(python) if jit else python
+    built = numba.njit(cache=path is not None and cache.numba_can_cache(namespace))(python) if jit else python
     _BUILT[key] = (derivative, built)          # keeps the derivative alive, so its id stays unique
     return built
+
+
+def _names_read(source):
+    import types
+    names = set()
+    for const in compile(source, "<names>", "exec").co_consts:
+        if isinstance(const, types.CodeType):
+            names.update(const.co_names)
+    return names
 
 
 class Specialization:
@@ -92,24 +102,17 @@ class GradientFunction:
 
     def specialize(self, args):
         params = list(python_function(self.func).__code__.co_varnames[:len(args)])
-        key = tuple(type_of_value(a) for a in args)
+        key = (tuple(type_of_value(a) for a in args), rules.generation())
         spec = self.specializations.get(key)
         if spec is None:
-            arg_types = dict(zip(params, key))
+            arg_types = dict(zip(params, key[0]))
             spec = Specialization(derive(self.func, self.wrt, arg_types), self.jit)
             self.specializations[key] = spec
         self._last = spec
         return spec
 
     def __call__(self, *args, **kwargs):
-        import inspect
-        try:
-            bound = inspect.signature(python_function(self.func)).bind(*args, **kwargs)
-        except TypeError as exc:
-            count = python_function(self.func).__code__.co_argcount
-            raise S2SADError(f"{self.__name__} takes {count} argument(s): {exc}") from None
-        bound.apply_defaults()
-        args = bound.args
+        args = _bind(self.func, args, kwargs)
         spec = self.specialize(args)
         value, grads = spec(args)
         if not isinstance(value, (float, int, np.floating, np.integer, np.bool_, bool)):
@@ -130,6 +133,61 @@ class GradientFunction:
         if self._last is None:
             return derive(self.func, self.wrt, guess_types(self.func)).source
         return self._last.source
+
+
+def _bind(func, args, kwargs):
+    """The positional arguments of a call of `func` (keywords placed, defaults filled in)."""
+    import inspect
+    try:
+        bound = inspect.signature(python_function(func)).bind(*args, **kwargs)
+    except TypeError as exc:
+        count = python_function(func).__code__.co_argcount
+        raise S2SADError(f"{python_function(func).__name__} takes {count} argument(s): {exc}") from None
+    bound.apply_defaults()
+    return bound.args
+
+
+class SecondDerivative:
+    """`grad(grad(f))`: the derivative of a scalar first derivative.
+
+    `grad(f, wrt=i)` is scalar when argument i is a float; its gradient with respect to
+    argument j is the j-th block of the Hessian-vector product H @ e_i, which `hvp`
+    computes exactly (reverse over forward), so no third transform is needed."""
+
+    def __init__(self, inner, wrt, jit, with_value):
+        if inner.with_value or inner.many:
+            raise NonDifferentiableError(
+                f"grad needs a scalar result, but {inner.__name__} returns a tuple "
+                f"({'value_and_grad' if inner.with_value else 'a tuple wrt'}); differentiate grad(f, wrt=<one float>)")
+        self.inner = inner
+        self.func = inner.func
+        self.wrt, self.many = normalise_wrt(inner.func, wrt)
+        self.jit = jit
+        self.with_value = with_value
+        functools.update_wrapper(self, python_function(inner.func))
+        self.__s2sad_primal__ = inner.func      # a third derivative is refused, not mistaken
+
+    def __call__(self, *args, **kwargs):
+        from .products import hvp
+        args = _bind(self.func, args, kwargs)
+        params = list(python_function(self.func).__code__.co_varnames[:len(args)])
+        (inner_wrt,) = self.inner.wrt
+        if type_of_value(args[params.index(inner_wrt)]) != FLOAT:
+            raise NonDifferentiableError(
+                f"grad of grad needs a scalar first derivative, but grad({self.__name__}) with respect to "
+                f"{inner_wrt!r} is not a float here; for arrays use s2sad.hvp(f, primals, tangents)")
+        tangents = []
+        for p, a in zip(params, args):
+            if p == inner_wrt:
+                tangents.append(1.0)
+            elif p in self.wrt:
+                tangents.append(np.zeros_like(a) if isinstance(a, np.ndarray) else 0.0)
+            else:
+                tangents.append(None)
+        products = dict(zip(params, hvp(self.func, tuple(args), tuple(tangents), jit=self.jit)))
+        grads = tuple(_as_result(products[w], args[params.index(w)]) for w in self.wrt)
+        grad = grads if self.many else grads[0]
+        return (self.inner(*args), grad) if self.with_value else grad
 
 
 def _as_result(gradient, arg):
@@ -170,7 +228,9 @@ def guess_types(func):
 def _decorator(with_value):
     def make(f=None, wrt=0, jit=True):
         if f is None:
-            return lambda g: GradientFunction(g, wrt, jit, with_value)
+            return lambda g: make(g, wrt, jit)
+        if isinstance(f, GradientFunction):
+            return SecondDerivative(f, wrt, jit, with_value)
         return GradientFunction(f, wrt, jit, with_value)
     return make
 

@@ -50,12 +50,33 @@ def _fingerprint(value, depth=0):
     return repr(type(value)).encode() + str(id(value)).encode()
 
 
+def numba_can_cache(namespace):
+    """Can Numba reload a compilation of code running in `namespace` in another process?
+
+    It re-imports the module the globals belong to, so not for code whose module is not
+    importable by name (made by `exec`, `runpy`, a notebook's dynamic module)."""
+    import importlib.util
+    import sys
+    module = namespace.get("__name__")
+    if not isinstance(module, str) or module not in sys.modules:
+        return False
+    if module == "__main__":
+        return True
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
+
+
 def source_file(derivative, namespace, directory=None):
     """Path of a file holding `derivative.source` (written if new), or None if caching is off."""
     directory = directory or cache_dir()
     if directory is None:
         return None
     digest = hashlib.sha256(derivative.source.encode())
+    # Numba's cache refers to the module whose globals the code runs in: one source run in
+    # two modules is two entries
+    digest.update(repr((namespace.get("__name__"), namespace.get("__file__"))).encode())
     code = compile(derivative.source, "<fingerprint>", "exec")
     names = set()
     for const in code.co_consts:

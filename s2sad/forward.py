@@ -93,7 +93,7 @@ class ForwardTransform:
         original = self.origins[origin]
         line = getattr(original, "lineno", None)
         text = src(original).split("\n")[0]
-        return comment(f"line {line}: {text}" if line else text)
+        return comment(f"{self.location.cite(line)}: {text}" if line else text)
 
     def statement(self, node):
         if isinstance(node, (gast.For, gast.While)):

@@ -14,14 +14,19 @@ from .errors import SourceUnavailableError, UnsupportedError
 
 
 def python_function(func):
-    """The plain Python function behind `func` (unwraps Numba dispatchers and s2sad wrappers)."""
+    """The plain Python function behind `func` (unwraps Numba dispatchers; rejects s2sad derivatives)."""
     seen = set()
     while id(func) not in seen:
         seen.add(id(func))
         if hasattr(func, "py_func"):          # numba.njit dispatcher
             func = func.py_func
         elif hasattr(func, "__s2sad_primal__"):
-            func = func.__s2sad_primal__
+            # a derivative s2sad built: its primal is not what the caller asked to differentiate
+            from .errors import NonDifferentiableError
+            raise NonDifferentiableError(
+                f"{getattr(func, '__name__', 'this function')} is a derivative built by s2sad; s2sad "
+                "differentiates source code and cannot differentiate it again here (grad of grad of a "
+                "function of one float works; for second derivatives of arrays use s2sad.hvp)")
         else:
             break
     if not inspect.isfunction(func):
@@ -33,22 +38,55 @@ def python_function(func):
 class Location:
     """Maps nodes of the parsed tree back to the user's file and line."""
 
+    VIRTUAL = 10 ** 7     # line numbers from here on stand for lines of inlined helpers
+
     def __init__(self, filename, first_line, source_lines):
         self.filename = filename
         self.first_line = first_line
         self.source_lines = source_lines  # dedented source of the function, one entry per line
+        self.virtual = {}                 # virtual line -> (helper's Location, its line, helper name)
+        self._virtual_of = {}
+
+    def virtual_line(self, location, line, helper):
+        """A line number standing for `line` of an inlined helper (see normalize.inline)."""
+        if location.is_virtual(line):
+            location, line, helper = location.virtual[line]
+        key = (location.filename, line, helper)
+        if key not in self._virtual_of:
+            number = self.VIRTUAL + len(self.virtual)
+            self._virtual_of[key] = number
+            self.virtual[number] = (location, line, helper)
+        return self._virtual_of[key]
+
+    def is_virtual(self, lineno):
+        return lineno is not None and lineno >= self.VIRTUAL and lineno in self.virtual
 
     def line_of(self, node):
         return getattr(node, "lineno", None)
 
+    def cite(self, lineno):
+        """How generated code names a line: `line 12`, or `line 40 of recursion` if inlined."""
+        if self.is_virtual(lineno):
+            _, line, helper = self.virtual[lineno]
+            return f"line {line} of {helper}"
+        return f"line {lineno}"
+
     def text_of_line(self, lineno):
+        if self.is_virtual(lineno):
+            location, line, _ = self.virtual[lineno]
+            return location.text_of_line(line)
         index = lineno - self.first_line
         if 0 <= index < len(self.source_lines):
             return self.source_lines[index].strip()
         return ""
 
     def unsupported(self, node, construct, message):
-        return UnsupportedError(message, self.filename, self.line_of(node), construct)
+        line = self.line_of(node)
+        if self.is_virtual(line):
+            location, line, helper = self.virtual[line]
+            return UnsupportedError(f"{message} (in {helper}, inlined where it is called)", location.filename,
+                                    line, construct)
+        return UnsupportedError(message, self.filename, line, construct)
 
 
 def parse_function(func):

@@ -43,9 +43,24 @@ Ctx = namedtuple("Ctx", "in_loop loop_vars in_branch", defaults=(False,))
 # Numba prunes branches whose test is a constant, and a local assigned only there has no type
 TAPES = ("float", "int", "branch")
 Op = namedtuple("Op", "kind var expr index origin")
+GrowthPoint = namedtuple("GrowthPoint", "tape call headroom")   # see ReverseTransform.reserve
 #   kind: "add"  var_adj += expr            "set"   var_adj = expr
 #         "zero" var_adj = 0.0              "array_add"  var_adj[index] += expr
 #         "array_zero" var_adj[index] = 0.0
+
+
+def _literal_step(loop):
+    """The step of `for i in range(...)` (1 when omitted), None for a `while` loop."""
+    if not isinstance(loop, gast.For):
+        return None
+    args = loop.iter.args
+    return step_value(args[2]) if len(args) == 3 else 1
+
+
+def loop_start_end(tr, loop):
+    """First and last program positions of `loop` and its body."""
+    positions = [tr.position[id(n)] for n, _ in walk_statements([loop])]
+    return min(positions), max(positions)
 
 
 def _without_copy(expr):
@@ -84,6 +99,7 @@ class ReverseTransform:
         self.params = [a.id for a in fdef.args.args]
         self.locals = set(types) | set(self.params)
         self.tapes_used = set()
+        self.growth_points = []
         self.adj_names = {}
         self.dependencies = {}      # generated helper derivatives this code calls
         self._tape_names = {t: (namer.fresh(f"{t}_tape"), namer.fresh(f"{t}_top")) for t in TAPES}
@@ -128,6 +144,7 @@ class ReverseTransform:
         self.unconditional = set(self.params)   # names assigned outside every branch and loop
         self.deferred_adjoints = set()           # set by the caller: see BlockPlan._deferred_inits
         self._index_loops(self.fdef.body, None, False)
+        self._index_loop_spans()
         self._find_block_locals()
 
     def _index_loops(self, body, loop, nested, top=True):
@@ -143,6 +160,96 @@ class ReverseTransform:
             elif isinstance(node, gast.If):
                 self._index_loops(node.body, loop, True, False)
                 self._index_loops(node.orelse, loop, True, False)
+
+    def _index_loop_spans(self):
+        """`outer_loop_start[pos]`: where the outermost loop around position `pos` starts;
+        `loop_at[pos]`: the loop statement at `pos`; `statement_at[pos]`: any statement."""
+        self.outer_loop_start, self.loop_at = {}, {}
+        self.statement_at = {p: n for n, p in ((n, self.position[id(n)]) for n, _ in
+                                                walk_statements(self.fdef.body))}
+
+        def visit(body, start):
+            for node in body:
+                pos = self.position[id(node)]
+                self.outer_loop_start[pos] = start if start is not None else pos
+                if isinstance(node, (gast.For, gast.While)):
+                    self.loop_at[pos] = node
+                    visit(node.body, start if start is not None else pos)
+                elif isinstance(node, gast.If):
+                    visit(node.body, start)
+                    visit(node.orelse, start)
+        visit(self.fdef.body, None)
+
+    def element_may_change(self, node):
+        """May the element that `t = a[index]` reads be overwritten before the reverse sweep
+        comes back to this statement? If not, the reverse sweep reads it live: no tape.
+
+        Later stores (or stores anywhere in the loop around the read, which run in later
+        iterations) into `a`'s memory are harmless only when they provably hit other
+        elements. Proven here for recurrences over the outermost loop around the read,
+        `for i in range(...)` with a literal step: a read of `a[i + c]` and every later
+        store `a[i + d]` (same position of the index) never meet when d > c (d >= c for a
+        store before the read in the loop body), mirrored for descending loops. A store
+        after that loop, or a rebinding of `a`, may change it."""
+        value = node.value
+        array = value.value.id
+        pos = self.position[id(node)]
+        start = self.outer_loop_start.get(pos, pos)
+        group = self.alias_group.get(array, {array})
+        if any(self.defined_from(m, start) for m in group):
+            return True
+        later = [p for m in group for p in self.store_positions.get(m, []) if p > pos or p >= start]
+        if not later:
+            return False
+        loop = self.loop_at.get(start)
+        if loop is None or start == pos:
+            return True
+        step = _literal_step(loop)
+        if step is None:
+            return True
+        read = self._offsets(value.slice, loop.target.id)
+        first, last = loop_start_end(self, loop)
+
+        def disjoint(d, c, after_the_read):
+            if d is None or c is None:
+                return False
+            if step > 0:
+                return d > c if after_the_read else d >= c
+            return d < c if after_the_read else d <= c
+        for p in later:
+            if not first <= p <= last:
+                return True
+            store = self.statement_at[p]
+            target = store.targets[0] if isinstance(store, gast.Assign) else store.target
+            written = self._offsets(target.slice, loop.target.id)
+            if not any(disjoint(d, read.get(k), p > pos) for k, d in written.items()):
+                return True
+        return False
+
+    def _offsets(self, index, var):
+        """{position in the index: c} for the components that are `var + c` (c an int literal)."""
+        parts = index.elts if isinstance(index, gast.Tuple) else [index]
+        out = {}
+        for k, part in enumerate(parts):
+            out[k] = self._offset(part, var, 0)
+        return out
+
+    def _offset(self, expr, var, depth):
+        if isinstance(expr, gast.Name):
+            if expr.id == var:
+                return 0
+            node = self.definition.get(expr.id)
+            if node is not None and depth < 4 and isinstance(node, gast.Assign):
+                return self._offset(node.value, var, depth + 1)
+            return None
+        if isinstance(expr, gast.BinOp) and isinstance(expr.op, (gast.Add, gast.Sub)) and \
+                isinstance(expr.right, gast.Constant) and isinstance(expr.right.value, int) and \
+                not isinstance(expr.right.value, bool):
+            base = self._offset(expr.left, var, depth + 1)
+            if base is None:
+                return None
+            return base + expr.right.value if isinstance(expr.op, gast.Add) else base - expr.right.value
+        return None
 
     def rematerialize(self, n, ctx, first, seen=None):
         """Statements recomputing `n` as of the start of the block whose first statement is `first`.
@@ -234,7 +341,9 @@ class ReverseTransform:
             return False
         if n in self.stable:
             return True
-        return not ctx.in_loop and not self.defined_from(n, pos)
+        # inside loops: a name no statement of the outermost enclosing loop (or later code)
+        # assigns keeps the value it had, for every iteration (loop-invariant values)
+        return not self.defined_from(n, self.outer_loop_start.get(pos, pos))
 
     def unsupported(self, node, construct, message):
         return self.location.unsupported(node, construct, message)
@@ -247,6 +356,8 @@ class ReverseTransform:
     def run(self):
         """Returns (forward statements, reverse statements, top-level Counts)."""
         forward, reverse, counts = self.body(self.fdef.body, Ctx(False, frozenset()))
+        self._add_headroom(0, counts)
+        self._apply_headroom()
         return forward, reverse, counts
 
     def body(self, nodes, ctx):
@@ -290,6 +401,16 @@ class ReverseTransform:
         tape_, top = self.tape_var(tape), self.top_var(tape)
         return stmts(f"{top} -= 1\n{target} = {tape_}[{top}]")
 
+    # Reservations. A `reserve` promises room for the pushes that follow it; a push writes
+    # without a bounds check, so every promise must hold until its pushes are made. A tape
+    # grows only at *growth points* (a `reserve`, a `push_array`), and a growth point may sit
+    # where enclosing code still has promised pushes to make (an inner loop's reserve before
+    # the outer iteration's own pushes, an array saved before this iteration's scalars). So
+    # each growth point also keeps `headroom` for those: the per-execution counts of every
+    # enclosing level, added by the levels as they close (`_add_headroom`). A loop whose
+    # body holds a growth point reserves once per iteration, so that what it has promised
+    # and not yet pushed is bounded by its per-iteration count; a loop without one reserves
+    # for all its trips before it starts.
     def reserve(self, counts, multiplier=None):
         out = []
         for tape in TAPES:
@@ -300,8 +421,40 @@ class ReverseTransform:
                 self.tapes_used.add(tape)
                 tape_, top = self.tape_var(tape), self.top_var(tape)
                 needed = src(simplify(stmt(f"{top} + {extra}").value))
-                out.extend(stmts(f"{tape_} = reserve({tape_}, {needed})"))
+                statement = stmt(f"{tape_} = reserve({tape_}, {needed})")
+                self.growth_points.append(GrowthPoint(tape, statement.value, {}))
+                out.append(statement)
         return out
+
+    def _per_iteration_reserve(self, counts, body):
+        """Reserves for one iteration, except for tapes the body itself reserves first thing
+        (an inner loop's reserve keeps headroom for this iteration's own pushes)."""
+        leading = set()
+        for statement in body:
+            point = next((p for p in self.growth_points if p.call is getattr(statement, "value", None)
+                          and p.call.func.id == "reserve"), None)
+            if point is None:
+                break
+            leading.add(point.tape)
+        return self.reserve(Counts({t: k for t, k in counts.items() if t not in leading}))
+
+    def _add_headroom(self, since, counts):
+        """Growth points made since index `since` keep room for `counts` more pushes."""
+        for point in self.growth_points[since:]:
+            for tape, k in counts.items():
+                if k:
+                    point.headroom[tape] = point.headroom.get(tape, 0) + k
+
+    def _apply_headroom(self):
+        for point in self.growth_points:
+            k = point.headroom.get(point.tape, 0)
+            if not k:
+                continue
+            if point.call.func.id == "reserve":
+                point.call.args[1] = simplify(gast.BinOp(left=point.call.args[1], op=gast.Add(),
+                                                         right=gast.Constant(value=k, kind=None)))
+            else:
+                point.call.args.append(gast.Constant(value=k, kind=None))
 
     def tape_var(self, tape):
         """Name of a tape in the generated code (`float_tape`, unless the user has one)."""
@@ -333,7 +486,9 @@ class ReverseTransform:
         if kind == "array":
             self.tapes_used.add("float")
             tape_, top = self.tape_var("float"), self.top_var("float")
-            return stmts(f"{tape_}, {top} = push_array({tape_}, {top}, {value_src})")
+            statement = stmt(f"{tape_}, {top} = push_array({tape_}, {top}, {value_src})")
+            self.growth_points.append(GrowthPoint("float", statement.value, {}))
+            return [statement]
         return self.push(kind, value_src)
 
     def restore(self, n, target):
@@ -366,7 +521,7 @@ class ReverseTransform:
             fwd = stmts(f"{flag} = False")[0]
             fwd = [fwd, gast.If(test=node.test, body=stmts(f"{flag} = True") + fb, orelse=fo)]
             decision, rev = name(flag), []
-        header = comment(f"replay the branch taken at line {line}: if {src(node.test)}:")
+        header = comment(f"replay the branch taken at {self.location.cite(line)}: if {src(node.test)}:")
         if rb:
             rev.append(gast.If(test=decision, body=rb, orelse=ro))
         else:
@@ -376,7 +531,10 @@ class ReverseTransform:
     def for_unit(self, node, ctx):
         i = node.target.id
         inner = Ctx(True, ctx.loop_vars | {i}, ctx.in_branch)
+        since = len(self.growth_points)
         fb, rb, cb = self.body(node.body, inner)
+        grows_inside = len(self.growth_points) > since
+        self._add_headroom(since, cb)
         loop = gast.For(target=node.target, iter=node.iter, body=fb or [gast.Pass()], orelse=[],
                         type_comment=None)
         if not rb:
@@ -407,25 +565,30 @@ class ReverseTransform:
             trips = f"{lo} - {hi}"
             first = f"{hi} + 1" if step == -1 else f"{lo} - ({lo} - {hi} - 1) // {-step} * {-step}"
             reverse_range = f"range({first}, {lo} + 1, {-step})"
-        forward += self.reserve(cb, multiplier=trips)
+        if grows_inside:
+            loop.body[:0] = self._per_iteration_reserve(cb, loop.body)
+        else:
+            forward += self.reserve(cb, multiplier=trips)
         forward.append(loop)
         forward += after
         reverse_iter = simplify(stmt(f"for _ in {reverse_range}: pass").iter)
         line = node.lineno
-        reverse = [comment(f"loop of line {line} backwards: {self.location.text_of_line(line)}")] + restore
+        reverse = [comment(f"loop of {self.location.cite(line)} backwards: {self.location.text_of_line(line)}")] + restore
         reverse.append(gast.For(target=copy.deepcopy(node.target), iter=reverse_iter, body=rb,
                                 orelse=[], type_comment=None))
         return forward, reverse, counts
 
     def while_unit(self, node, ctx):
+        since = len(self.growth_points)
         fb, rb, cb = self.body(node.body, Ctx(True, ctx.loop_vars, ctx.in_branch))
+        self._add_headroom(since, cb)
         if not rb:
             return [gast.While(test=node.test, body=fb or [gast.Pass()], orelse=[])], [], Counts()
         line = node.lineno
         trips = self.namer.fresh("n_iterations")
-        body = self.reserve(cb) + stmts(f"{trips} += 1") + fb
+        body = self._per_iteration_reserve(cb, fb) + stmts(f"{trips} += 1") + fb
         forward = stmts(f"{trips} = 0") + [gast.While(test=node.test, body=body, orelse=[])]
-        reverse = [comment(f"`while` of line {line}, backwards: {self.location.text_of_line(line)}")]
+        reverse = [comment(f"`while` of {self.location.cite(line)}, backwards: {self.location.text_of_line(line)}")]
         counts = Counts()
         if ctx.in_loop or ctx.in_branch:
             forward += self.push("int", trips)
@@ -497,7 +660,7 @@ class BlockPlan:
         a loop) is saved at j: its current contents in the reverse sweep are not those j saw."""
         tr = self.tr
         reaching = self.reaching[j].get(n, ENTRY)
-        if n in tr.stored and isinstance(tr.types.get(n), Array):
+        if n in tr.stored and isinstance(tr.types.get(n), Array) and not self._reads_final_element(self.nodes[j], n):
             # recomputing or restoring the array's definition would give its contents before
             # the in-place stores; only unchanged-since contents may be read as they are
             pos = tr.position[id(self.nodes[j])]
@@ -983,7 +1146,17 @@ class BlockPlan:
     def _is_taped_load(self, node):
         value = node.value
         return (isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name)
-                and value.value.id in self.tr.stored and self.tr.tape_of(target_name(node)) in ("float", "array"))
+                and value.value.id in self.tr.stored and self.tr.tape_of(target_name(node)) in ("float", "array")
+                and self.tr.element_may_change(node))
+
+    def _reads_final_element(self, node, n):
+        """`t = n[index]` whose element stays as read until the reverse sweep (see
+        `element_may_change`): the reverse sweep may read `n` as it is then."""
+        value = getattr(node, "value", None)
+        return (isinstance(node, gast.Assign) and isinstance(value, gast.Subscript)
+                and isinstance(value.value, gast.Name) and value.value.id == n
+                and not any(isinstance(m, gast.Name) and m.id == n for m in gast.walk(value.slice))
+                and self.tr.tape_of(target_name(node)) == "float" and not self.tr.element_may_change(node))
 
     def _name_versions(self, needed):
         tr = self.tr
@@ -1010,6 +1183,8 @@ class BlockPlan:
                     self.version_name[(n, v)] = tr.namer.fresh(f"{n}_as_read")
                 elif v == ENTRY and n in self.saves and not (self.ctx.in_loop or self.ctx.in_branch):
                     line = self.nodes[0].lineno if hasattr(self.nodes[0], "lineno") else self.start
+                    if tr.location.is_virtual(line):
+                        line = tr.location.virtual[line][1]
                     self.version_name[(n, v)] = tr.namer.fresh(f"{n}_at_line{line}")
                 elif plain_owner is None or plain_owner == v:
                     plain_owner = v
@@ -1066,8 +1241,9 @@ class BlockPlan:
         for op in self.ops:
             if op.origin != last_origin:
                 last_origin = op.origin
-                line = tr.origins[op.origin].lineno if op.origin is not None else "?"
-                reverse.append(comment(f"line {line}: {tr.location.text_of_line(line)}"))
+                line = tr.origins[op.origin].lineno if op.origin is not None else None
+                reverse.append(comment(f"{tr.location.cite(line)}: {tr.location.text_of_line(line)}"
+                                       if line is not None else "line ?"))
             reverse.append(self._op_statement(op))
         return forward, reverse, counts
 

@@ -124,8 +124,14 @@ def _registrar(registry, seed, attribute, what):
     def decorator(*primals):
         def register(template):
             rule = Rule(template, seed=seed)
+            builtin = _loading_builtins()
             for primal in primals:
-                registry[id(primal)] = rule
+                if builtin:
+                    registry[id(primal)] = rule
+                else:
+                    _declare_user_rule(primal)
+                    registry[id(primal)] = rule
+                    _NON_DIFFERENTIABLE.discard(id(primal))
                 _KEEP_ALIVE.append(primal)
             setattr(template, attribute, rule)
             return template
@@ -140,17 +146,58 @@ tangent = _registrar(_TANGENTS, "t", "s2sad_tangent_rule", "forward-mode")
 
 def non_differentiable(*primals):
     """Declare functions whose results carry no derivative (integer or boolean valued, or cut)."""
+    builtin = _loading_builtins()
     for primal in primals:
+        if not builtin:
+            _declare_user_rule(primal)
         _NON_DIFFERENTIABLE.add(id(primal))
         _KEEP_ALIVE.append(primal)
 
 
+# A user's rule replaces every built-in rule of the function it names (adjoint, tangent and
+# "non-differentiable" alike) and nothing else, whenever it is registered: the built-in
+# templates are loaded first, so that loading them later cannot undo it.
+_BUILTINS_LOADING = False
+
+
+def _loading_builtins():
+    return _BUILTINS_LOADING
+
+
+def generation():
+    """Changes whenever the user registers a rule: derivatives built before are stale."""
+    return _GENERATION[0]
+
+
+_GENERATION = [0]
+
+
+def _declare_user_rule(primal):
+    _load_builtin_templates()
+    _GENERATION[0] += 1
+    if id(primal) not in _USER_RULES:
+        _USER_RULES.add(id(primal))
+        _REGISTRY.pop(id(primal), None)
+        _TANGENTS.pop(id(primal), None)
+        _NON_DIFFERENTIABLE.discard(id(primal))
+
+
+_USER_RULES = set()       # ids of functions the user has given rules
+
+
 def _load_builtin_templates():
-    global _LOADED
+    global _LOADED, _BUILTINS_LOADING
     if not _LOADED:
         _LOADED = True
-        for module in ("arithmetic", "elementary", "reductions", "linalg", "arrays"):
-            importlib.import_module(f"s2sad.templates.{module}")
+        _BUILTINS_LOADING = True
+        try:
+            for module in ("arithmetic", "elementary", "reductions", "linalg", "arrays"):
+                importlib.import_module(f"s2sad.templates.{module}")
+        except BaseException:
+            _LOADED = False           # a failed import surfaces again on the next use, as itself
+            raise
+        finally:
+            _BUILTINS_LOADING = False
 
 
 def lookup(primal):

@@ -120,9 +120,12 @@ def _dot_adjoint_b(g, a, b):
 
 
 # --------------------------------------------------------------------------- arrays on the float tape
-def push_array(tape, top, value):
-    """Save a copy of array `value` and its shape on the float tape; returns (tape, top)."""
-    tape = reserve(tape, top + value.size + value.ndim)
+def push_array(tape, top, value, headroom=0):
+    """Save a copy of array `value` and its shape on the float tape; returns (tape, top).
+
+    The tape keeps room for `headroom` more pushes after it: those the enclosing code has
+    reserved room for and not yet made (see `ReverseTransform.reserve`)."""
+    tape = reserve(tape, top + value.size + value.ndim + headroom)
     tape[top:top + value.size] = value.ravel()
     top += value.size
     for axis in range(value.ndim):
@@ -132,11 +135,11 @@ def push_array(tape, top, value):
 
 
 @overload(push_array)
-def _push_array(tape, top, value):
+def _push_array(tape, top, value, headroom=0):
     ndim = value.ndim
 
-    def impl(tape, top, value):
-        tape = _reserve_compiled(tape, top + value.size + ndim)
+    def impl(tape, top, value, headroom=0):
+        tape = _reserve_compiled(tape, top + value.size + ndim + headroom)
         tape[top:top + value.size] = np.ascontiguousarray(value).ravel()
         top += value.size
         for axis in range(ndim):

@@ -40,7 +40,9 @@ _EXPRESSION_HINTS = {
 }
 
 
-def check_subset(fdef, location):
+def check_subset(fdef, location, needs_return=True):
+    """Raise UnsupportedError at the first construct outside the subset. An inlined helper
+    (`needs_return=False`) may end without a `return` (it fills arrays)."""
     args = fdef.args
     if args.vararg or args.kwarg or args.kwonlyargs or args.posonlyargs:
         raise location.unsupported(fdef, "signature",
@@ -51,7 +53,7 @@ def check_subset(fdef, location):
         body = body[1:]
         fdef.body = body or [gast.Pass()]
     from .normalize.returns import ends_with_return
-    if not ends_with_return(body):
+    if needs_return and not ends_with_return(body):
         raise location.unsupported(body[-1] if body else fdef, "return",
                                    "every path through the function must end with `return <expression>`")
     for node in gast.walk(fdef):
@@ -66,9 +68,18 @@ def check_subset(fdef, location):
             raise location.unsupported(node, "loop else", "`else` clauses on loops are not supported")
         if isinstance(node, gast.Expr) and isinstance(node.value, (gast.Yield, gast.YieldFrom)):
             raise location.unsupported(node, "Yield", _EXPRESSION_HINTS[gast.Yield])
-        if isinstance(node, gast.Expr) and not (isinstance(node.value, gast.Constant)):
+        if isinstance(node, gast.Expr) and not isinstance(node.value, (gast.Constant, gast.Call)):
             raise location.unsupported(node, "expression statement",
                                        "expression statements (calls for their side effects) are not supported")
+
+
+def check_call_statements(fdef, location):
+    """After inlining, a call made for its side effects is left only if it calls no helper."""
+    for node in gast.walk(fdef):
+        if isinstance(node, gast.Expr) and isinstance(node.value, gast.Call):
+            raise location.unsupported(node, "expression statement",
+                                       "calls made for their side effects are supported for your own helpers "
+                                       "only (they are inlined); this one calls something else")
 
 
 def check_range_loops(fdef, location):

@@ -11,15 +11,19 @@ from dataclasses import dataclass, field
 
 import gast
 
+from . import rules
 from .activity import Activity
 from .aliasing import check_aliasing, parameters_written
 from .codegen import comment, name, render, src, stmt, stmts
 from .errors import NonDifferentiableError, WrtError
 from .naming import Namer, all_names, rename_locals
 from .normalize import normalize
+from .normalize.inline import inline_helpers, resolve_parameter_bindings
 from .normalize.inplace import lower_inplace_updates
+from .normalize.split_names import split_names
 from .parsing import parse_function, python_function
 from .resolve import Resolver
+from .subset import check_call_statements, check_subset
 from .forward import ForwardTransform
 from .reverse import TAPES, ReverseTransform
 from .types import BOOL, FLOAT, INT, Array, TupleType, infer_types, is_real
@@ -76,7 +80,8 @@ _DERIVED = {}
 def derive(func, wrt_names, arg_types, helper=False):
     """The Derivative of `func` w.r.t. `wrt_names` for `arg_types` (cached: generated once)."""
     func = python_function(func)
-    key = (func, tuple(wrt_names), tuple(sorted(arg_types.items(), key=lambda kv: kv[0])), helper)
+    key = (func, tuple(wrt_names), tuple(sorted(arg_types.items(), key=lambda kv: kv[0])), helper,
+           rules.generation())
     if key not in _DERIVED:
         # one helper may need several derivatives (other arguments active, other types): each
         # gets its own name, so that one caller can call two of them
@@ -94,11 +99,12 @@ def helper_result_type(func, arg_types):
 
 def _front(func):
     fdef, location = parse_function(func)
-    from .subset import check_subset
     check_subset(fdef, location)
     rename_locals(fdef, RUNTIME_NAMES)       # a user local called `reserve` must not hide the helper
     namer = Namer(all_names(fdef) | set(RUNTIME_NAMES) | set(func.__globals__))
     resolver = Resolver(func, fdef, location)
+    inline_helpers(fdef, func, location, namer, resolver)
+    check_call_statements(fdef, location)
     origins = normalize(fdef, location, namer, resolver)
     return fdef, location, resolver, namer, origins
 
@@ -131,10 +137,38 @@ def _typed_front(func, wrt_names, arg_types):
     aliasing checked."""
     fdef, location, resolver, namer, origins = _front(func)
     _check_wrt_types(func, wrt_names, arg_types)
-    types = infer_types(fdef.body, resolver, arg_types)
+    types = _infer_with_split_names(fdef, resolver, arg_types, namer, origins, location)
+    fdef.body = resolve_parameter_bindings(fdef.body, types, origins)
     fdef.body = lower_inplace_updates(fdef.body, types, namer)
     check_aliasing(fdef.body, types, location, origins)
     return fdef, location, resolver, namer, origins, types, _result_type(fdef, types)
+
+
+def _infer_with_split_names(fdef, resolver, arg_types, namer, origins, location):
+    """Types of every local, after giving each live range of a name whose type changes
+    (`a = np.array([a, a])` for a float `a`) its own name, as Numba does."""
+    conflicts = set()
+    types = infer_types(fdef.body, resolver, arg_types, conflicts)
+    # a parameter rebound to a new value (`p = p_`) is another variable from there on: it
+    # gets its own adjoint, which need not have the shape of the argument's
+    params = {a.id for a in fdef.args.args}
+    rebound = {n.id for n in gast.walk(fdef) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)
+               and n.id in params}
+    remaining = conflicts
+    if split_names(fdef, conflicts | rebound, namer, origins):
+        resolver.refresh_locals(fdef)
+        remaining = set()
+        types = infer_types(fdef.body, resolver, arg_types, remaining)
+    if remaining:
+        name_ = sorted(remaining)[0]
+        where = next((n for n in gast.walk(fdef) if isinstance(n, gast.Assign)
+                      and isinstance(n.targets[0], gast.Name) and n.targets[0].id == name_), fdef)
+        where = origins[where.s2sad_origin] if getattr(where, "s2sad_origin", None) is not None else where
+        raise location.unsupported(where, "variable type",
+                                   f"{name_!r} holds values of different types where control flow merges "
+                                   "(for example a float on one branch and an array on another); "
+                                   "Numba cannot compile that either: use two names")
+    return types
 
 
 def _derive(func, wrt_names, arg_types, helper, ordinal=1):
@@ -253,7 +287,8 @@ def derive_tangent(func, wrt_names, arg_types, helper=False, returns="both"):
     The generated function takes the primal's parameters, then one tangent per name in
     `wrt_names`, and returns `(value, tangent)`, or only the tangent if `returns="tangent"`."""
     func = python_function(func)
-    key = (func, tuple(wrt_names), tuple(sorted(arg_types.items(), key=lambda kv: kv[0])), helper, returns)
+    key = (func, tuple(wrt_names), tuple(sorted(arg_types.items(), key=lambda kv: kv[0])), helper, returns,
+           rules.generation())
     if key not in _TANGENT_DERIVED:
         siblings = sum(1 for k in _TANGENT_DERIVED if k[0] is func and k[3] == helper)
         _TANGENT_DERIVED[key] = _derive_tangent(func, wrt_names, arg_types, helper, returns, siblings + 1)

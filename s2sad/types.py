@@ -52,11 +52,24 @@ def join(a, b):
     return UNKNOWN
 
 
+def incompatible(a, b):
+    """Can no single Numba type hold both? (a scalar and an array, arrays of two ndims, ...)"""
+    known = (INT, FLOAT, BOOL)
+    if a is None or b is None or a == UNKNOWN or b == UNKNOWN or a == b:
+        return False
+    if a in known and b in known:
+        return False                                  # unified to float, as Numba does
+    if isinstance(a, Array) and isinstance(b, Array):
+        return a.ndim != b.ndim or "?" in (a.kind, b.kind)
+    return True
+
+
 _FLOAT_FUNCS = {"transpose", "outer", "sqrt", "exp", "log", "log1p", "expm1", "sin", "cos", "tan", "tanh", "sinh",
                 "cosh", "arcsin", "arccos", "arctan", "arctan2", "hypot", "asin", "acos",
                 "atan", "atan2", "log10", "log2", "power", "float64", "float", "sign", "abs",
                 "absolute", "fabs", "maximum", "minimum", "square", "erf", "erfc", "pow"}
-_INT_FUNCS = {"len", "int", "floor", "ceil", "round"}
+_INT_FUNCS = (len, int, round, math.floor, math.ceil, math.trunc)    # return Python ints
+_ROUNDING = {"floor", "ceil", "round", "rint", "trunc", "around", "fix"}   # NumPy: floats, shaped like x
 _ALLOCATORS = {"zeros", "ones", "empty", "full"}
 _LIKE = {"zeros_like", "ones_like", "empty_like", "full_like", "copy", "array", "asarray", "prod_of_others"}
 _REDUCTIONS = {"sum", "mean", "max", "min", "prod", "dot", "vdot", "std", "var", "amax", "amin"}
@@ -66,6 +79,7 @@ class TypeInference:
     def __init__(self, resolver, arg_types):
         self.resolver = resolver
         self.types = dict(arg_types)
+        self.conflicts = set()      # names given values of incompatible types (see split_names)
 
     def run(self, body):
         for _ in range(20):
@@ -79,7 +93,10 @@ class TypeInference:
         for stmt in body:
             if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
                 name = stmt.targets[0].id
-                self.types[name] = join(self.types.get(name), self.expr(stmt.value))
+                old, new = self.types.get(name), self.expr(stmt.value)
+                if incompatible(old, new):
+                    self.conflicts.add(name)
+                self.types[name] = join(old, new)
             elif isinstance(stmt, gast.For):
                 self.types[stmt.target.id] = INT
                 self.block(stmt.body)
@@ -126,6 +143,8 @@ class TypeInference:
         left, right = self.expr(node.left), self.expr(node.right)
         if left is None or right is None:
             return None
+        if isinstance(left, TupleType) or isinstance(right, TupleType):
+            return self.tuple_binop(node, left, right)
         if isinstance(node.op, gast.MatMult):
             if isinstance(left, Array) and isinstance(right, Array):
                 ndim = left.ndim + right.ndim - 2
@@ -142,9 +161,22 @@ class TypeInference:
             return FLOAT
         return UNKNOWN
 
+    def tuple_binop(self, node, left, right):
+        """`(2,) + x.shape`, `shape * 2`: tuples whose length is known, else UNKNOWN (shapes of
+        unknown length must not be guessed: a wrong ndim is a silently wrong derivative)."""
+        if isinstance(node.op, gast.Add) and isinstance(left, TupleType) and isinstance(right, TupleType):
+            return TupleType(left.elts + right.elts)
+        if isinstance(node.op, gast.Mult):
+            tup, count = (left, node.right) if isinstance(left, TupleType) else (right, node.left)
+            if isinstance(count, gast.Constant) and isinstance(count.value, int):
+                return TupleType(tup.elts * count.value)
+        return UNKNOWN
+
     def subscript(self, node):
         base = self.expr(node.value)
         if isinstance(base, TupleType):
+            if isinstance(node.slice, gast.Slice):
+                return self.tuple_slice(base, node.slice)
             if isinstance(node.slice, gast.Constant) and isinstance(node.slice.value, int):
                 try:
                     return base.elts[node.slice.value]
@@ -171,6 +203,20 @@ class TypeInference:
             return Array(ndim, base.kind)
         return {"f": FLOAT, "i": INT, "b": BOOL}.get(base.kind, UNKNOWN)
 
+    def tuple_slice(self, base, part):
+        bounds = []
+        for bound in (part.lower, part.upper, part.step):
+            if bound is None:
+                bounds.append(None)
+            elif isinstance(bound, gast.Constant) and isinstance(bound.value, int):
+                bounds.append(bound.value)
+            elif isinstance(bound, gast.UnaryOp) and isinstance(bound.op, gast.USub) and \
+                    isinstance(bound.operand, gast.Constant) and isinstance(bound.operand.value, int):
+                bounds.append(-bound.operand.value)
+            else:
+                return UNKNOWN
+        return TupleType(base.elts[slice(*bounds)])
+
     def call(self, node):
         if isinstance(node.func, gast.Attribute) and not self.resolver.is_global_ref(node.func):
             base = self.expr(node.func.value)       # method call: x.copy(), x.sum()
@@ -189,9 +235,7 @@ class TypeInference:
             if node.func.attr in ("ravel", "flatten") and isinstance(base, Array):
                 return Array(1, base.kind)
             if node.func.attr == "reshape" and isinstance(base, Array):
-                shape = [self.expr(a) for a in node.args]
-                ndim = len(shape[0].elts) if len(shape) == 1 and isinstance(shape[0], TupleType) else len(shape)
-                return Array(ndim, base.kind)
+                return _reshaped(base, [self.expr(a) for a in node.args])
             return UNKNOWN
         func = self.resolver.value_of(node.func)
         name = getattr(func, "__name__", "")
@@ -210,7 +254,12 @@ class TypeInference:
             return helper_result_type(helper, dict(zip(params, args))) or UNKNOWN
         if name in _ALLOCATORS:
             shape = args[0] if args else INT
-            ndim = len(shape.elts) if isinstance(shape, TupleType) else 1
+            if isinstance(shape, TupleType):
+                ndim = len(shape.elts)
+            elif shape in (INT, BOOL):
+                ndim = 1
+            else:
+                return UNKNOWN              # a shape of unknown length: never guess the ndim
             kind = _dtype_kind(node, self.resolver)
             return Array(ndim, kind)
         if func is np.array and args and isinstance(args[0], TupleType):
@@ -223,15 +272,23 @@ class TypeInference:
             return base
         if name == "outer":
             return Array(2, "f")
+        if func is np.linspace and all(a in (INT, FLOAT, BOOL) for a in args):
+            return Array(1, "f")
+        if func is np.arange and all(a in (INT, FLOAT, BOOL) for a in args):
+            return Array(1, _dtype_kind(node, self.resolver, "f" if FLOAT in args else "i"))
         if name == "expand_dims" and args and isinstance(args[0], Array):
             return Array(args[0].ndim + 1, args[0].kind)
         if name in ("ravel", "flatten") and args and isinstance(args[0], Array):
             return Array(1, args[0].kind)
         if name == "reshape" and len(args) > 1 and isinstance(args[0], Array):
-            shape = args[1]
-            return Array(len(shape.elts) if isinstance(shape, TupleType) else 1, args[0].kind)
-        if name in _INT_FUNCS:
+            return _reshaped(args[0], args[1:])
+        if any(func is f for f in _INT_FUNCS):
+            if func is round and len(node.args) > 1:
+                return FLOAT if args[0] != INT else INT
             return INT
+        if name in _ROUNDING and isinstance(func, np.ufunc) or func in (np.round, np.around):
+            arrays = [a for a in args[:1] if isinstance(a, Array)]
+            return Array(arrays[0].ndim, "f") if arrays else FLOAT
         if name in ("min", "max") and func in (min, max):
             result = None
             for a in args:
@@ -256,6 +313,15 @@ class TypeInference:
         return UNKNOWN
 
 
+def _reshaped(base, shape):
+    """The type of `base.reshape(*shape)`: the ndim is the shape's length, when it is known."""
+    if len(shape) == 1 and isinstance(shape[0], TupleType):
+        return Array(len(shape[0].elts), base.kind)
+    if all(s in (INT, BOOL) for s in shape):
+        return Array(len(shape), base.kind)
+    return UNKNOWN
+
+
 def _dtype_kind(node, resolver, default="f"):
     for kw in node.keywords:
         if kw.arg == "dtype":
@@ -268,5 +334,10 @@ def _dtype_kind(node, resolver, default="f"):
     return default
 
 
-def infer_types(body, resolver, arg_types):
-    return TypeInference(resolver, arg_types).run(body)
+def infer_types(body, resolver, arg_types, conflicts=None):
+    """Types of every local; names given incompatible types are added to `conflicts`."""
+    inference = TypeInference(resolver, arg_types)
+    types = inference.run(body)
+    if conflicts is not None:
+        conflicts |= inference.conflicts
+    return types

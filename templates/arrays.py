@@ -65,5 +65,37 @@ def square(g, ans, x):
     return 2.0 * g * x
 
 
+@adjoint(np.full)
+def full(g, ans, shape, fill_value):
+    return None, np.sum(g)
+
+
+@tangent(np.full)
+def full_tangent(t, ans, shape, fill_value):
+    return None, np.full(ans.shape, t)
+
+
+@adjoint(np.full_like)
+def full_like(g, ans, a, fill_value):
+    # only the shape of `a` matters
+    return np.zeros_like(a), np.sum(g)
+
+
+@tangent(np.full_like)
+def full_like_tangent(t, ans, a, fill_value):
+    return np.zeros_like(ans), np.full_like(ans, t)
+
+
+@adjoint(np.linspace)
+def linspace(g, ans, start, stop, num):
+    # ans[i] = start + (stop - start) * w[i], w = linspace(0, 1, num)
+    return np.sum(g * (1.0 - np.linspace(0.0, 1.0, num))), np.sum(g * np.linspace(0.0, 1.0, num)), None
+
+
+@tangent(np.linspace)
+def linspace_tangent(t, ans, start, stop, num):
+    return t * (1.0 - np.linspace(0.0, 1.0, num)), t * np.linspace(0.0, 1.0, num), None
+
+
 non_differentiable(np.zeros, np.ones, np.empty, np.zeros_like, np.ones_like, np.empty_like,
-                   np.arange, np.argmax, np.argmin, np.full, np.full_like, np.linspace)
+                   np.arange, np.argmax, np.argmin)

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from s2sad.testing import check_grads
+from s2sad.testing import check_grads, check_jvp
 from tests.programs import vectorised as vec
 
 rng = np.random.default_rng(2)
@@ -27,3 +27,30 @@ CASES = [
 @pytest.mark.parametrize("label,f,args,wrt", CASES, ids=[c[0] for c in CASES])
 def test_vectorised_matches_finite_differences(label, f, args, wrt, jit):
     check_grads(f, args, wrt, rtol=1e-5, jit=jit)
+
+
+# np.full / np.full_like / np.linspace were registered as non-differentiable: an active fill
+# value or endpoint silently got no derivative (found while testing issue 7's rebinding fix)
+def full_of_active_scalar(x, k):
+    s = x * k
+    v = np.full(4, s)
+    v[0] = v[1] * v[2]
+    w = np.full_like(v, x)
+    return np.sum(v * v) + np.sum(w * v) + s
+
+
+def linspace_between_active_ends(a, b):
+    grid = np.linspace(a, b, 7)
+    return np.sum(np.sin(grid) * grid)
+
+
+@pytest.mark.parametrize("jit", [True, False])
+def test_full_and_full_like_carry_the_fill_value_derivative(jit):
+    check_grads(full_of_active_scalar, (0.7, 1.3), wrt=(0, 1), jit=jit)
+    check_jvp(full_of_active_scalar, (0.7, 1.3), wrt=(0, 1), jit=jit)
+
+
+@pytest.mark.parametrize("jit", [True, False])
+def test_linspace_endpoints_are_differentiable(jit):
+    check_grads(linspace_between_active_ends, (0.2, 1.9), wrt=(0, 1), jit=jit)
+    check_jvp(linspace_between_active_ends, (0.2, 1.9), wrt=(0, 1), jit=jit)

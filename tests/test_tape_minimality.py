@@ -1,0 +1,90 @@
+"""What the forward sweep saves: only values the program overwrites before the reverse
+sweep needs them (Tapenade's to-be-recorded analysis, at the level of array elements)."""
+import numpy as np
+import pytest
+
+import s2sad
+from s2sad.testing import check_grads
+from tests.programs import out_parameters as op
+
+
+def forward_recurrence(x, a):
+    s = np.zeros(x.shape[0])
+    s[0] = x[0]
+    for t in range(1, x.shape[0]):
+        s[t] = a * s[t - 1] + np.sin(x[t]) * s[t - 1]
+    return np.sum(s * s)
+
+
+def backward_recurrence(x, a):
+    s = np.zeros(x.shape[0])
+    s[-1] = x[-1]
+    for t in range(x.shape[0] - 2, -1, -1):
+        s[t] = np.tanh(a * s[t + 1] + x[t])
+    return np.sum(s)
+
+
+def two_step_recurrence(x):
+    s = np.zeros(x.shape[0])
+    s[0], s[1] = x[0], x[1]
+    for t in range(2, x.shape[0]):
+        s[t] = 0.5 * s[t - 1] * s[t - 2] + x[t]
+    return s[-1]
+
+
+def rows_recurrence(x):
+    m = np.zeros((4, x.shape[0]))
+    m[0, :] = x
+    for t in range(1, 4):
+        for j in range(x.shape[0]):
+            m[t, j] = np.sin(m[t - 1, j]) * m[t - 1, j]
+    return np.sum(m)
+
+
+def overwritten_later(x):
+    # s[t - 1] is overwritten by the second loop: it must be saved
+    s = np.zeros(x.shape[0])
+    s[0] = x[0]
+    for t in range(1, x.shape[0]):
+        s[t] = s[t - 1] * x[t]
+    total = np.sum(s * s)
+    for t in range(x.shape[0]):
+        s[t] = 0.0
+    return total + s[0]
+
+
+def rewritten_each_sweep(x, n):
+    # an outer loop re-runs the recurrence: s[t - 1] changes in the next sweep
+    s = x.copy()
+    for sweep in range(n):
+        for t in range(1, x.shape[0]):
+            s[t] = 0.5 * (s[t] + s[t - 1] * s[t - 1])
+    return np.sum(s)
+
+
+def reads_ahead(x):
+    # s[t + 1] is read before the store of a later iteration overwrites it
+    s = x.copy()
+    for t in range(x.shape[0] - 1):
+        s[t] = s[t] * s[t + 1]
+    return np.sum(s * s)
+
+
+X = np.array([0.3, -0.5, 0.8, 0.1, 0.6])
+
+
+@pytest.mark.parametrize("jit", [True, False])
+@pytest.mark.parametrize("func, args, wrt, taped", [
+    (forward_recurrence, (X, 0.7), (0, 1), False),
+    (backward_recurrence, (X, 0.7), (0, 1), False),
+    (two_step_recurrence, (X,), 0, False),
+    (rows_recurrence, (X,), 0, False),
+    (op.garch_loglik, (np.array([0.05, 0.1, 0.8]), X), 0, False),
+    (overwritten_later, (X,), 0, True),
+    (rewritten_each_sweep, (X, 3), 0, True),
+    (reads_ahead, (X,), 0, True),
+])
+def test_recurrences_read_their_past_values_live(func, args, wrt, taped, jit):
+    check_grads(func, args, wrt=wrt, jit=jit)
+    source = s2sad.show(func, wrt, *args)
+    assert ("float_tape" in source) == taped, source
