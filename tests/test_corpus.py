@@ -29,6 +29,7 @@ The tests keep the table honest: an "unsupported" entry that starts differentiat
 import copy
 import importlib
 import os
+import re
 import sys
 import time
 import traceback
@@ -263,6 +264,7 @@ def table(results):
         if not getattr(mod, "JIT", True):
             what = f"(checked with jit=False; jit=True: {mod.JIT_REASON}) " + what
         what = what.replace(str(Path(__file__).parent.parent) + "/", "").replace("|", "/")
+        what = re.sub(r"/\S*/site-packages/", "", what)
         lines.append(f"| {r.name} | {r.expect} | {r.outcome} | {what} |")
     counts = {}
     for r in results:

@@ -31,5 +31,4 @@ def make_args(rng):
 
 WRT = (0, 1, 3)
 NJIT = True
-EXPECT = "unsupported"
-REASON = "helper storing into its array argument (w -= ...)"
+EXPECT = "grad"

@@ -23,4 +23,4 @@ def make_args(rng):
 WRT = (0, 1)
 NJIT = False
 EXPECT = "unsupported"
-REASON = "function ending in raise after a loop that returns from inside"
+REASON = "raise after a loop that returns from inside (Halley iteration over a tuple of ten Nones)"

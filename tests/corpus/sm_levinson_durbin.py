@@ -22,4 +22,4 @@ def make_args(rng):
 WRT = (0,)
 NJIT = False
 EXPECT = "unsupported"
-REASON = "helper with *args/**kwargs (statsmodels' array_like validation)"
+REASON = "raise (statsmodels' array_like input validation)"
