@@ -194,6 +194,8 @@ class TypeInference:
             if isinstance(part, gast.Constant) and part.value is None:
                 dropped -= 1                     # np.newaxis adds an axis
                 continue
+            if isinstance(part, gast.Constant) and part.value is Ellipsis:
+                continue                         # `...` keeps the axes it stands for
             t = self.expr(part)
             if isinstance(t, Array):            # fancy indexing: result has the index's shape
                 return Array(t.ndim + base.ndim - len(parts), base.kind)

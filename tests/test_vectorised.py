@@ -54,3 +54,32 @@ def test_full_and_full_like_carry_the_fill_value_derivative(jit):
 def test_linspace_endpoints_are_differentiable(jit):
     check_grads(linspace_between_active_ends, (0.2, 1.9), wrt=(0, 1), jit=jit)
     check_jvp(linspace_between_active_ends, (0.2, 1.9), wrt=(0, 1), jit=jit)
+
+
+# `F[..., k] = e` was typed as a scalar slot, so the adjoint read from it was a view that the
+# next statement zeroed: a silently zero gradient (found in pyro's consFlux by the corpus)
+def ellipsis_stores(U):
+    F = np.zeros_like(U)
+    F[..., 0] = U[..., 1] * U[..., 0]
+    F[..., 1] = U[..., 1] ** 2
+    return np.sum(F * F)
+
+
+def ellipsis_stores_3d(U):
+    F = np.zeros_like(U)
+    F[..., 0] = np.sin(U[..., 1]) * U[..., 0]
+    F[..., 1] = U[..., 0] - U[..., 1]
+    return np.sum(F * U)
+
+
+@pytest.mark.parametrize("jit", [True, False])
+def test_stores_through_an_ellipsis(jit):
+    U = np.random.default_rng(3).standard_normal((4, 2))
+    check_grads(ellipsis_stores, (U,), wrt=0, jit=jit)
+    check_jvp(ellipsis_stores, (U,), wrt=(0,), jit=jit)
+
+
+@pytest.mark.parametrize("jit", [True, False])
+def test_stores_through_an_ellipsis_into_3d_arrays(jit):
+    U3 = np.random.default_rng(4).standard_normal((3, 2, 2))
+    check_grads(ellipsis_stores_3d, (U3,), wrt=0, jit=jit)

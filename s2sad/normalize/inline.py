@@ -342,7 +342,8 @@ def _view_parts(arg, resolver):
         if isinstance(part, gast.Slice):
             if part.lower is not None or part.upper is not None or part.step is not None:
                 return None
-        elif isinstance(part, gast.Constant) and part.value is None or isinstance(part, gast.Starred):
+        elif isinstance(part, gast.Constant) and (part.value is None or part.value is Ellipsis) or \
+                isinstance(part, gast.Starred):
             return None
     # `a[t]` is a row of a 2-D `a` or an element of a 1-D one: the same substitution serves
     return arg.value.id, parts
