@@ -31,9 +31,6 @@ def make_args(rng):
 WRT = (0, 1)
 NJIT = True
 EXPECT = "grad"
-JIT = False
-JIT_REASON = ("CompilationError: the derivative replays `if U_state.ndim == 1` from the tape, so Numba must type "
-              "the 3-D branch for a 1-D array (u float there, array in the other arm: iadd(float64, array)); "
-              "Numba prunes that branch in the primal")
-KNOWN_WRONG = ("wrong gradient: the adjoint of a store through an Ellipsis subscript, F[..., k] = e, is read "
-               "as F_adj[..., k] (a view in NumPy) and zeroed before it is used; on 2-D arrays jit=True is wrong too")
+KNOWN_WRONG = ("jit=False returns a wrong gradient (jit=True is right): on a 1-D array the adjoint of "
+               "F[..., k] = e is read as F_adj[..., k], which NumPy returns as a 0-d view, and F_adj[..., k] = 0.0 "
+               "then zeroes it before it is used (main c5808fb fixed this for 2-D arrays)")

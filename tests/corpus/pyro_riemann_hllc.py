@@ -40,8 +40,6 @@ def make_args(rng):
 WRT = (0, 1, 2)
 NJIT = True
 EXPECT = "grad"
-JIT = False
-JIT_REASON = ("CompilationError in consFlux's derivative: it replays `if U_state.ndim == 1` from the tape, so "
-              "Numba must type the 3-D arm for 1-D arrays (see pyro_cons_flux)")
-KNOWN_WRONG = ("wrong gradient: consFlux stores through Ellipsis subscripts, F[..., k] = e, whose adjoint is read "
-               "as a view and zeroed before it is used (see pyro_cons_flux)")
+KNOWN_WRONG = ("jit=False returns a wrong gradient (jit=True is right): consFlux is called with 1-D states and "
+               "stores through F[..., k], whose adjoint read F_adj[..., k] is a 0-d NumPy view zeroed before use "
+               "(see pyro_cons_flux)")
