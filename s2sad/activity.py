@@ -21,6 +21,7 @@ from .types import BOOL, INT, Array, is_real
 class Activity:
     def __init__(self, body, types, wrt, resolver, location):
         self.location = location
+        self.body = body
         self.types = types
         self.resolver = resolver
         self.locals = set(types)
@@ -54,9 +55,8 @@ class Activity:
             if not is_real(t):
                 if t in (INT, BOOL) or (isinstance(t, Array) and t.kind in "ib"):
                     return False          # integer or boolean results carry no derivative
-                raise self.location.unsupported(
-                    stmt, "type", f"cannot tell what `{src(stmt.value)}` computes (a float, an array?), "
-                                  "so its derivative cannot be generated")
+                from .untyped import explain_untyped
+                raise explain_untyped(stmt, self.body, self.types, self.resolver, self.location)
             self.varied.add(defined)
             return True
         return False
@@ -93,6 +93,9 @@ class Activity:
                 if rules.is_non_differentiable(func):
                     return []
             reads = [n for a in expr.args for n in self._differentiable_reads(a)]
+            # a keyword argument may carry a derivative too (np.sum(a=x)): the transforms
+            # differentiate it or reject it, never drop it
+            reads += [n for k in expr.keywords for n in self._differentiable_reads(k.value)]
             if isinstance(expr.func, gast.Attribute) and not self.resolver.is_global_ref(expr.func):
                 reads += self._differentiable_reads(expr.func.value)
             return reads

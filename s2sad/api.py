@@ -32,11 +32,17 @@ def build(derivative, jit):
     key = (id(derivative), jit)
     if key in _BUILT:
         return _BUILT[key][1]
+    if jit and derivative.numba_obstacles:
+        raise derivative.numba_obstacles[0]      # what Numba cannot compile, named before it tries
     func = python_function(derivative.func)
     namespace = dict(func.__globals__)
     if jit:
-        # the names the generated code reads (inlined helpers may call helpers the primal does not)
-        namespace = with_jitted_helpers(namespace, _names_read(derivative.source) | set(func.__code__.co_names))
+        # the names the generated code reads (inlined helpers may call helpers the primal does not),
+        # and the names the lowerings bound (local imports, specialised helpers)
+        namespace = with_jitted_helpers(namespace, _names_read(derivative.source) | set(func.__code__.co_names),
+                                        derivative.namespace)
+    else:
+        namespace.update(derivative.namespace)
     namespace.update(runtime.COMPILED if jit else runtime.PYTHON)
     namespace.setdefault("np", np)
     namespace.setdefault("math", math)
@@ -75,12 +81,20 @@ class Specialization:
         d = self.derivative
         position = {p: i for i, p in enumerate(d.params)}
         buffers = [np.zeros_like(args[position[w]]) for w in d.wrt_arrays]
+        compiled_before = len(getattr(self.func, "signatures", ()))
         try:
             out = self.func(*args, seed, *buffers, *self.tapes)
         except numba.core.errors.TypingError as exc:
             raise CompilationError(
                 f"Numba could not compile the derivative of {d.func.__name__}:\n{exc}\n"
                 "Try jit=False to run the same code in Python, and s2sad.show(...) to read it.") from None
+        except Exception as exc:
+            if not self.jit or isinstance(exc, S2SADError) or len(self.func.signatures) > compiled_before:
+                raise                   # raised by the compiled code as it ran
+            # Numba failed while compiling (some failures escape as a bare AssertionError)
+            raise CompilationError(
+                f"Numba could not compile the derivative of {d.func.__name__}: {type(exc).__name__}: {exc}\n"
+                "Try jit=False to run the same code in Python, and s2sad.show(...) to read it.") from exc
         n = len(d.wrt)
         value, grads, tapes = out[0], out[1:1 + n], out[1 + n:]
         self.tapes = list(tapes)
@@ -208,6 +222,10 @@ def guess_types(func):
     fdef, _ = parse_function(func)
     params = [a.id for a in fdef.args.args]
     guessed = {p: FLOAT for p in params}
+    defaults = python_function(func).__defaults__ or ()
+    for p, value in zip(params[len(params) - len(defaults):], defaults):
+        if type_of_value(value) != "unknown":
+            guessed[p] = type_of_value(value)          # f(x, n=10): n is an integer
     for node in gast.walk(fdef):
         if isinstance(node, gast.Subscript) and isinstance(node.value, gast.Name) and node.value.id in guessed:
             ndim = len(node.slice.elts) if isinstance(node.slice, gast.Tuple) else 1
@@ -258,6 +276,8 @@ def show(f, wrt=None, *args, mode="grad"):
         g = GradientFunction(f.func if isinstance(f, GradientFunction) else f,
                              0 if wrt is None else wrt, True, False)
     if args:
+        from .products import with_defaults
+        args = with_defaults(g.func, args)
         types = dict(zip(python_function(g.func).__code__.co_varnames, (type_of_value(a) for a in args)))
     elif mode == "jvp" or g._last is None:
         types = guess_types(g.func)

@@ -110,8 +110,8 @@ class ForwardTransform:
                 return self._store(node)
             if target_name(node) is not None:
                 return self._assignment(node)
-        if isinstance(node, (gast.Expr, gast.Pass)):
-            return [node]
+        if isinstance(node, (gast.Expr, gast.Assert, gast.Raise, gast.Pass)):
+            return [node]          # print(...), assert: as written, no tangent
         raise self.unsupported(node, type(node).__name__, "not supported by forward mode")
 
     def _store(self, node):
@@ -141,8 +141,13 @@ class ForwardTransform:
         value = node.value
         if isinstance(self.types.get(t), TupleType) and isinstance(value, gast.Tuple):
             return self._tuple_display(t, value)     # `return a, b`: the parts are returned flat
-        if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) and \
-                value.value.id in self.tuple_parts:
+        tuple_read = isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) and \
+            isinstance(self.types.get(value.value.id), TupleType)
+        if tuple_read and not _literal_index(value.slice) and \
+                (value.value.id in self.tuple_parts or value.value.id in self.active):
+            raise self.unsupported(node, "tuple", "a tuple that carries derivatives may be indexed by integer "
+                                                  "literals only (p[0], p[1]); index an array instead")
+        if tuple_read and value.value.id in self.tuple_parts:
             return self._tuple_element(t, value.value.id, value.slice.value)
         if t not in self.active:
             return [node]
@@ -276,9 +281,14 @@ class ForwardTransform:
 
     def _rule_tangent(self, node, value, t, ans):
         primal, args, keywords = self._primal_and_args(node, value)
-        active = [k for k, a in enumerate(args) if isinstance(a, gast.Name) and a.id in self.active]
-        if not active or primal is stop_gradient or rules.is_non_differentiable(primal):
+        active = [k for k, a in enumerate(args) if self._active_atom(a)]
+        if primal is stop_gradient or rules.is_non_differentiable(primal):
             return None                   # np.zeros_like(x), np.floor(x): no tangent flows through
+        keyword_error = rules.active_keyword_error(value, keywords, self.active)
+        if keyword_error:
+            raise self.unsupported(node, "keyword argument", keyword_error)
+        if not active:
+            return None
         what = src(value.func) if isinstance(value, gast.Call) else type(getattr(value, "op", value)).__name__
         rule = rules.lookup_tangent(primal)
         if rule is None and self._diagonal(value, args, t):
@@ -296,21 +306,64 @@ class ForwardTransform:
             options = rule.bind_options(args[rule.arity():], keywords)
         except rules.RuleError as exc:
             raise self.unsupported(node, "call", str(exc)) from None
-        total = None
+        terms = []
         for k in (k for k in active if k < rule.arity()):
             if not rule.differentiable(k):
                 raise self.unsupported(node, "call", f"argument {k + 1} of {what} is not differentiable; "
                                                      "wrap it in s2sad.stop_gradient(...) if that is intended")
-            term = rule.partial(k, name(self.dot(args[k].id)), ans, args[:rule.arity()], options)
-            total = term if total is None else gast.BinOp(left=total, op=gast.Add(), right=term)
-        if total is None:
+            terms.append(rule.partial(k, self._argument_tangent(args[k], rule.is_sequence(k), node, what),
+                                      ans, args[:rule.arity()], options))
+        if not terms:
             return None
+        if isinstance(self.types.get(t), TupleType):
+            return self._tuple_tangent(terms, t)
+        total = terms[0]
+        for term in terms[1:]:
+            total = gast.BinOp(left=total, op=gast.Add(), right=term)
         total = simplify(total)
         if isinstance(total, gast.Name) and isinstance(self.types.get(t), Array):
             # the primal result is a new array (x + c): its tangent must not share memory with
             # x_dot, or a store through any name for the result would reach x_dot
             total = gast.Call(func=gast.Attribute(value=total, attr="copy", ctx=gast.Load()), args=[], keywords=[])
         return total
+
+    def _active_atom(self, atom):
+        if isinstance(atom, gast.Tuple):
+            return any(self._active_atom(e) for e in atom.elts)
+        return isinstance(atom, gast.Name) and atom.id in self.active
+
+    def _argument_tangent(self, atom, sequence, node, what):
+        """The tangent of an argument; for a tuple of arrays (`*parts` in the rule), the tuple of
+        the elements' tangents, zeros for the elements without one."""
+        if isinstance(atom, gast.Tuple) and sequence:
+            return gast.Tuple(elts=[self._tangent_name(e) or self._zero_atom(e) for e in atom.elts],
+                              ctx=gast.Load())
+        if isinstance(atom, gast.Name):
+            return name(self.dot(atom.id))
+        raise self.unsupported(node, "call", f"write the arrays passed to {what} as a tuple in the call"
+                                             if sequence else f"a tuple argument of {what} is not differentiable")
+
+    def _tuple_tangent(self, terms, t):
+        """A tuple result: each input's tangent template gives a tuple (None where that input
+        does not reach an element); the elements are summed one by one."""
+        elements = []
+        for k, elt_type in enumerate(self.types[t].elts):
+            parts = []
+            for term in terms:
+                part = term.elts[k] if isinstance(term, gast.Tuple) else \
+                    gast.Subscript(value=term, slice=gast.Constant(value=k, kind=None), ctx=gast.Load())
+                if not (isinstance(part, gast.Constant) and part.value is None):
+                    parts.append(part)
+            if not parts:
+                element = gast.Subscript(value=name(t), slice=gast.Constant(value=k, kind=None), ctx=gast.Load())
+                parts = [gast.Call(func=gast.Attribute(value=name("np"), attr="zeros_like", ctx=gast.Load()),
+                                   args=[element], keywords=[])
+                         if isinstance(elt_type, Array) else gast.Constant(value=0.0, kind=None)]
+            total = parts[0]
+            for part in parts[1:]:
+                total = gast.BinOp(left=total, op=gast.Add(), right=part)
+            elements.append(simplify(total))
+        return gast.Tuple(elts=elements, ctx=gast.Load())
 
     def _diagonal(self, value, args, t):
         """Is the Jacobian of `value` diagonal, so that its adjoint template is its tangent rule?"""
@@ -320,7 +373,8 @@ class ForwardTransform:
             return True
         if isinstance(value, gast.Call) and self.resolver.is_global_ref(value.func):
             func = self.resolver.value_of(value.func)
-            if isinstance(func, np.ufunc) or func in (np.where, np.clip, abs, min, max) or \
+            if isinstance(func, np.ufunc) and func.signature is None or \
+                    func in (np.where, np.clip, abs, min, max) or \
                     getattr(func, "__module__", None) == "math":
                 return True
         # a function of scalars: every Jacobian is 1 x 1
@@ -369,3 +423,7 @@ class ForwardTransform:
             self.tuple_parts[t] = list(zip(values, tangents))
             return [stmt(f"{', '.join(values + tangents)} = {call}")]
         return [stmt(f"{t}, {self.dot(t)} = {call}")]
+
+
+def _literal_index(index):
+    return isinstance(index, gast.Constant) and isinstance(index.value, int) and not isinstance(index.value, bool)

@@ -30,13 +30,15 @@ from .aliasing import alias_groups
 from .anf_info import is_simple, read_names, stored_array, target_name, walk_statements
 from .codegen import comment, index_src, name, src, stmt, stmts
 from .normalize import origin_of
+from .runtime import MAX_TAPE_NDIM, pop_name
 from .simplify import simplify
 from .subset import step_value
+from .numpy_types import ASTYPE, array_index_kind, index_value
 from .types import BOOL, FLOAT, INT, Array, TupleType
 
 _METHODS = {"sum": np.sum, "mean": np.mean, "max": np.max, "min": np.min, "prod": np.prod,
             "copy": np.copy, "dot": np.dot, "transpose": np.transpose, "reshape": np.reshape,
-            "ravel": np.ravel}
+            "ravel": np.ravel, "astype": ASTYPE}
 ENTRY = -1                      # version of a name as it was when the block started
 Ctx = namedtuple("Ctx", "in_loop loop_vars in_branch", defaults=(False,))
 # values that must outlive a construct go on a tape inside loops, and inside branches too:
@@ -46,7 +48,7 @@ Op = namedtuple("Op", "kind var expr index origin")
 GrowthPoint = namedtuple("GrowthPoint", "tape call headroom")   # see ReverseTransform.reserve
 #   kind: "add"  var_adj += expr            "set"   var_adj = expr
 #         "zero" var_adj = 0.0              "array_add"  var_adj[index] += expr
-#         "array_zero" var_adj[index] = 0.0
+#         "array_zero" var_adj[index] = 0.0      "scatter_add" scatter_add(var_adj, index, expr)
 
 
 def _literal_step(loop):
@@ -135,7 +137,8 @@ class ReverseTransform:
                 self.compound_origins.add(origin)
                 if isinstance(node, gast.For):
                     self.defs.setdefault(node.target.id, []).append((pos, True))
-                for n in self._names(getattr(node, "test", None) or getattr(node, "iter", None)):
+                for n in self._names(getattr(node, "test", None) or getattr(node, "iter", None)
+                                     or (node.value if isinstance(node, gast.Expr) else None)):
                     self.uses.setdefault(n, []).append(pos)
         self.alias_group = alias_groups(self.fdef.body, self.types)
         self.stable = {n for n, ds in self.defs.items() if len(ds) == 1 and not ds[0][1]}
@@ -382,6 +385,10 @@ class ReverseTransform:
                 f, r, c = self.for_unit(node, ctx)
             elif isinstance(node, gast.While):
                 f, r, c = self.while_unit(node, ctx)
+            elif isinstance(node, (gast.Expr, gast.Assert, gast.Raise)):
+                # print(...) and assert run in the forward sweep only; a helper's derivative
+                # replays its forward sweep in the caller's reverse sweep: it leaves them out
+                f, r, c = ([] if self.helper else [node]), [], Counts()
             else:
                 raise self.unsupported(node, type(node).__name__, "statement not supported")
             forward.extend(f)
@@ -469,9 +476,13 @@ class ReverseTransform:
             return "float"
         if t in (INT, BOOL):
             return "int"
-        if isinstance(t, Array) and t.kind == "f" and t.ndim in (1, 2):
-            return "array"
+        if isinstance(t, Array) and t.kind in "fib" and 1 <= t.ndim <= MAX_TAPE_NDIM:
+            return "array"          # float arrays on the float tape, integer and boolean ones on the int tape
         return None
+
+    def array_tape(self, n):
+        """The tape an array is saved on: floats on the float tape, integers and booleans on the int tape."""
+        return "float" if self.types[n].kind == "f" else "int"
 
     def element_type(self, array, subscript):
         """Type of `array[index]` as a store target (a scalar, or an array for slices)."""
@@ -484,19 +495,22 @@ class ReverseTransform:
         kind = self.tape_of(n)
         value_src = value_src or n
         if kind == "array":
-            self.tapes_used.add("float")
-            tape_, top = self.tape_var("float"), self.top_var("float")
+            tape = self.array_tape(n)
+            self.tapes_used.add(tape)
+            tape_, top = self.tape_var(tape), self.top_var(tape)
             statement = stmt(f"{tape_}, {top} = push_array({tape_}, {top}, {value_src})")
-            self.growth_points.append(GrowthPoint("float", statement.value, {}))
+            self.growth_points.append(GrowthPoint(tape, statement.value, {}))
             return [statement]
         return self.push(kind, value_src)
 
     def restore(self, n, target):
         kind = self.tape_of(n)
         if kind == "array":
-            self.tapes_used.add("float")
-            tape_, top = self.tape_var("float"), self.top_var("float")
-            return stmts(f"{target}, {top} = pop_array{self.types[n].ndim}({tape_}, {top})")
+            tape = self.array_tape(n)
+            self.tapes_used.add(tape)
+            tape_, top = self.tape_var(tape), self.top_var(tape)
+            pop = pop_name(self.types[n].ndim, self.types[n].kind)
+            return stmts(f"{target}, {top} = {pop}({tape_}, {top})")
         return self.pop(kind, target)
 
     # ------------------------------------------------------------------ control flow
@@ -684,6 +698,8 @@ class BlockPlan:
     def atom_at(self, atom, j):
         if isinstance(atom, gast.Name) and atom.id in self.tr.locals:
             return self.versioned(atom.id, j)
+        if isinstance(atom, gast.Tuple):          # np.concatenate((a, b)): each element as of j
+            return gast.Tuple(elts=[self.atom_at(e, j) for e in atom.elts], ctx=gast.Load())
         return copy.deepcopy(atom)
 
     def index_at(self, subscript, j):
@@ -870,8 +886,11 @@ class BlockPlan:
         value = node.value
         if isinstance(value, gast.Name) and value.id in tr.active:
             contribution = gradient
+            if array_index_kind(target.slice, tr.types) == "i":
+                contribution = gast.Call(func=name("stored_adjoint"),
+                                         args=[name(tr.adj(array)), index_value(copy.deepcopy(index))], keywords=[])
             if isinstance(node, gast.AugAssign) and isinstance(node.op, gast.Sub):
-                contribution = gast.UnaryOp(op=gast.USub(), operand=gradient)
+                contribution = gast.UnaryOp(op=gast.USub(), operand=contribution)
             slot = tr.element_type(array, target)
             value_type = tr.types.get(value.id)
             broadcasts = isinstance(slot, Array) and isinstance(value_type, Array) and value_type.ndim >= 2
@@ -895,21 +914,26 @@ class BlockPlan:
             whole = value.value.id                 # u = unpacked[k]: the k-th element's own adjoint
             if whole not in tr.active:
                 return []
+            definition = tr.definition.get(whole)
+            if not (isinstance(value.slice, gast.Constant) and isinstance(value.slice.value, int)) or \
+                    (definition is not None and isinstance(definition.value, gast.Tuple)):
+                # element adjoints live for one block: only a helper's tuple result, unpacked at once
+                raise tr.unsupported(tr.origin_node(node), "tuple",
+                                     "a tuple of floats that carries derivatives may only be returned by a "
+                                     "helper and unpacked at once (a, b = h(x)), or be a helper's parameter "
+                                     "read as p[0], p[1], *p or a, b = p; index an array instead")
             element = self._tuple_element(whole, value.slice.value)
             self.received.add(whole)
             terms = [(element, g)]
-        elif isinstance(value, gast.Tuple):       # (a, b), returned by a helper
-            terms = [(e.id, gast.Subscript(value=g, slice=gast.Constant(value=k, kind=None), ctx=gast.Load()))
-                     for k, e in enumerate(value.elts) if isinstance(e, gast.Name) and e.id in tr.active]
+        elif isinstance(value, gast.Tuple):       # (a, b): returned by a helper, or read element by element
+            terms = self._tuple_display_terms(t, value, g)
         elif isinstance(value, gast.Subscript):
             array = value.value.id if isinstance(value.value, gast.Name) else None
             if array in tr.active:
-                if any(isinstance(tr.types.get(n), Array) for n in self._names_in(value.slice)):
-                    raise tr.unsupported(tr.origin_node(node), "fancy indexing",
-                                         "indexing with an integer array is not differentiable yet; "
-                                         "index with integers (e.g. z[i, y[i]] in a loop)")
                 ops = self._ensure_array_adjoint(array, j, origin)
-                ops.append(Op("array_add", array, g, self.index_at(value, j), origin))
+                # a gather by an integer array: repeated indices accumulate (np.add.at)
+                kind = "scatter_add" if array_index_kind(value.slice, tr.types) == "i" else "array_add"
+                ops.append(Op(kind, array, g, self.index_at(value, j), origin))
                 return self._finish(t, j, origin, ops)
             terms = []
         elif isinstance(value, gast.Attribute) and value.attr == "T":
@@ -944,6 +968,22 @@ class BlockPlan:
             return ops + [Op("set", t, simplify(total), None, origin)]
         return self._finish(t, j, origin, ops)
 
+    def _tuple_display_terms(self, t, value, g):
+        """`t = (a, b)`: a returned tuple's adjoint is the seed `g`, a tuple; a tuple read as
+        `t[0]`, `t[1]` (a tangent of slogdet in an hvp) has one adjoint per element read."""
+        tr = self.tr
+        elements = [f"{t}[{k}]" for k in range(len(value.elts))]
+        by_element = any(e in self.received for e in elements)
+        terms = []
+        for k, e in enumerate(value.elts):
+            if not (isinstance(e, gast.Name) and e.id in tr.active):
+                continue
+            if not by_element:
+                terms.append((e.id, gast.Subscript(value=g, slice=gast.Constant(value=k, kind=None), ctx=gast.Load())))
+            elif elements[k] in self.received:
+                terms.append((e.id, name(tr.adj(elements[k]))))
+        return terms
+
     def _finish(self, t, j, origin, ops):
         """Reset the adjoint of `t` after its definition, where an earlier value may still get one."""
         tr = self.tr
@@ -973,7 +1013,8 @@ class BlockPlan:
             return True
         if isinstance(value, gast.Call) and self.tr.resolver.is_global_ref(value.func):
             func = self.tr.resolver.value_of(value.func)
-            return isinstance(func, np.ufunc) or func in (np.where, np.clip, abs, min, max) or \
+            return isinstance(func, np.ufunc) and func.signature is None or \
+                func in (np.where, np.clip, abs, min, max) or \
                 getattr(func, "__module__", None) == "math"
         return False
 
@@ -983,7 +1024,8 @@ class BlockPlan:
         if isinstance(value, gast.BinOp) and not isinstance(value.op, gast.MatMult):
             operands = [value.left, value.right]
         elif isinstance(value, gast.Call) and self.tr.resolver.is_global_ref(value.func) and \
-                isinstance(self.tr.resolver.value_of(value.func), np.ufunc):
+                isinstance(self.tr.resolver.value_of(value.func), np.ufunc) and \
+                self.tr.resolver.value_of(value.func).signature is None:       # elementwise ufuncs
             operands = value.args
         elif isinstance(value, gast.Call) and self.tr.resolver.is_global_ref(value.func) and \
                 self.tr.resolver.value_of(value.func) in (np.where, np.clip):
@@ -1012,9 +1054,14 @@ class BlockPlan:
         else:
             raise tr.unsupported(tr.origin_node(node), type(value).__name__,
                                  f"cannot differentiate `{src(value)}` yet")
-        active = [k for k, a in enumerate(args) if isinstance(a, gast.Name) and a.id in tr.active]
-        if not active or rules.is_non_differentiable(primal):
+        active = [k for k, a in enumerate(args) if self._active_atom(a)]
+        if rules.is_non_differentiable(primal):
             return []                 # np.zeros_like(x), np.floor(x): no derivative flows back
+        keyword_error = rules.active_keyword_error(value, keywords, tr.active)
+        if keyword_error:
+            raise tr.unsupported(tr.origin_node(node), "keyword argument", keyword_error)
+        if not active:
+            return []
         rule = rules.lookup(primal)
         if rule is None and user_function(primal) is not None:
             if keywords:
@@ -1043,7 +1090,77 @@ class BlockPlan:
                 raise tr.unsupported(tr.origin_node(node), "call",
                                      f"argument {k + 1} of {what} is not differentiable; "
                                      "wrap it in s2sad.stop_gradient(...) if that is intended")
-        return [(args[k].id, rule.partial(k, g, ans, inputs, options)) for k in active]
+        if isinstance(tr.types.get(t), TupleType):
+            return self._tuple_result_terms(rule, t, j, ans, inputs, options, active, args, node, what)
+        terms = []
+        for k in active:
+            if rule.is_sequence(k):
+                terms += self._sequence_terms(rule, k, g, ans, inputs, options, node, what)
+            elif isinstance(args[k], gast.Name):
+                terms.append((args[k].id, rule.partial(k, g, ans, inputs, options)))
+            else:
+                raise tr.unsupported(tr.origin_node(node), "call",
+                                     f"argument {k + 1} of {what} is a tuple; s2sad differentiates "
+                                     "tuples of arrays only where the rule takes one (np.concatenate, np.hstack...)")
+        return terms
+
+    def _active_atom(self, atom):
+        """Does a derivative flow into this argument (a name, or a tuple display holding one)?"""
+        if isinstance(atom, gast.Tuple):
+            return any(self._active_atom(e) for e in atom.elts)
+        return isinstance(atom, gast.Name) and atom.id in self.tr.active
+
+    def _sequence_terms(self, rule, k, g, ans, inputs, options, node, what):
+        """np.concatenate((a, b, c)): the contribution to each active element of the tuple."""
+        display = inputs[k]
+        if not isinstance(display, gast.Tuple):
+            raise self.tr.unsupported(self.tr.origin_node(node), "call",
+                                      f"write the arrays passed to {what} as a tuple in the call, "
+                                      f"{what}((a, b, ...)): s2sad differentiates each element separately")
+        return [(e.id, rule.partial(k, g, ans, inputs, options, element=m))
+                for m, e in enumerate(display.elts) if isinstance(e, gast.Name) and e.id in self.tr.active]
+
+    def _tuple_result_terms(self, rule, t, j, ans, inputs, options, active, args, node, what):
+        """`s, l = np.linalg.slogdet(a)`: `g` is the tuple of the elements' adjoints. A contribution
+        that reads only elements without an adjoint is zero and left out."""
+        tr = self.tr
+        parts, missing = [], {}
+        for k, elt_type in enumerate(tr.types[t].elts):
+            element = self._tuple_element(t, k)
+            if element in self.received:
+                parts.append(name(tr.adj(element)))
+            else:
+                marker = f"__s2sad_no_adjoint_{k}__"
+                missing[marker] = k
+                parts.append(name(marker))
+        g = gast.Tuple(elts=parts, ctx=gast.Load())
+        terms = []
+        for k in active:
+            if not isinstance(args[k], gast.Name):
+                raise tr.unsupported(tr.origin_node(node), "call", f"argument {k + 1} of {what} is a tuple")
+            expr = simplify(rule.partial(k, g, ans, inputs, options))
+            names = {n.id for n in gast.walk(expr) if isinstance(n, gast.Name)}
+            if names & set(missing) and not names & {p.id for p in parts if p.id not in missing}:
+                continue
+            terms.append((args[k].id, self._zero_markers(expr, missing, t, j)))
+        return terms
+
+    def _zero_markers(self, expr, missing, t, j):
+        tr = self.tr
+
+        class Zero(gast.NodeTransformer):
+            def visit_Name(inner, n):
+                if n.id not in missing:
+                    return n
+                k = missing[n.id]
+                if isinstance(tr.types[t].elts[k], Array):
+                    result = name(t)
+                    result.version = j
+                    item = gast.Subscript(value=result, slice=gast.Constant(value=k, kind=None), ctx=gast.Load())
+                    return gast.Call(func=gast.Attribute(value=name("np"), attr="zeros_like", ctx=gast.Load()),
+                                     args=[item], keywords=[])
+                return gast.Constant(value=0.0, kind=None)
+        return Zero().visit(expr)
 
     def _helper_call(self, node, helper, args, active, j, g):
         """Call the helper's own generated derivative; returns [("__call__", Op)] + contributions."""
@@ -1259,6 +1376,10 @@ class BlockPlan:
             return stmt(f"{adj} = 0.0")
         if op.kind == "array_zero":
             return stmt(f"{adj}[{index_src(self.rename(op.index))}] = 0.0")
+        if op.kind == "scatter_add":
+            expr = simplify(self.rename(op.expr))
+            index = src(index_value(self.rename(op.index)))
+            return stmt(f"scatter_add({adj}, {index}, {src(expr)})")
         if op.kind == "array_add":
             expr = simplify(self.rename(op.expr))
             index = index_src(self.rename(op.index))

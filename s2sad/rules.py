@@ -57,6 +57,11 @@ class Rule:
         options = params[len(params) - len(defaults):] if defaults else []
         self.options = dict(zip(options, defaults))    # keyword options such as axis=None
         params = params[:len(params) - len(defaults)] if defaults else params
+        # `*parts`: the last input is a tuple of arrays written in the call, (a, b, c)
+        self.sequence = fdef.args.vararg.id if fdef.args.vararg is not None else None
+        if self.sequence is not None:
+            params.append(self.sequence)
+            self.options.update({a.id: d for a, d in zip(fdef.args.kwonlyargs, fdef.args.kw_defaults)})
         if params[:2] != [seed, "ans"] or len(params) < 3:
             raise RuleError(f"derivative template {self.name!r} must be declared as "
                             f"def {self.name}({seed}, ans, <inputs...>)")
@@ -64,8 +69,9 @@ class Rule:
         if len(body) != 1 or not isinstance(body[0], gast.Return) or body[0].value is None:
             raise RuleError(f"derivative template {self.name!r} must consist of one `return` statement")
         value = body[0].value
-        partials = list(value.elts) if isinstance(value, gast.Tuple) else [value]
         self.inputs = params[2:]
+        # one input: the whole expression is its part (a tangent of a tuple result is a tuple)
+        partials = list(value.elts) if isinstance(value, gast.Tuple) and len(self.inputs) > 1 else [value]
         if len(partials) != len(self.inputs):
             raise RuleError(f"derivative template {self.name!r} returns {len(partials)} "
                             f"expression(s) for {len(self.inputs)} input(s)")
@@ -92,13 +98,22 @@ class Rule:
             bound[key] = value
         return bound
 
-    def partial(self, index, g, ans, args, options=None):
-        """The contribution to input `index`: the template expression with names substituted."""
+    def partial(self, index, g, ans, args, options=None, element=None):
+        """The contribution to input `index`: the template expression with names substituted.
+
+        For a tuple input (`*parts`), `element` is the position of the element whose
+        contribution is wanted: the template's `k`."""
         mapping = {self.seed: g, "ans": ans}
         mapping.update(self.options)
         mapping.update(options or {})
         mapping.update(zip(self.inputs, args))
+        if element is not None:
+            mapping["k"] = gast.Constant(value=element, kind=None)
         return _substitute(self.partials[index], mapping)
+
+    def is_sequence(self, index):
+        """Is input `index` a tuple of arrays (`*parts` in the template)?"""
+        return self.sequence is not None and index == len(self.inputs) - 1
 
     def uses_ans(self, index):
         return any(isinstance(n, gast.Name) and n.id == "ans" for n in gast.walk(self.partials[index]))
@@ -214,6 +229,20 @@ def lookup_tangent(primal):
 def is_non_differentiable(primal):
     _load_builtin_templates()
     return id(primal) in _NON_DIFFERENTIABLE
+
+
+def active_keyword_error(call, keywords, active):
+    """The message rejecting a keyword argument of `call` that carries a derivative, or None.
+
+    Derivative templates take keywords only as options (`axis=`), which carry no derivative;
+    a keyword naming an input (`np.sum(a=x)`) would have its derivative dropped."""
+    carrying = [k for k, v in keywords.items() if isinstance(v, gast.Name) and v.id in active]
+    if not carrying:
+        return None
+    from .codegen import src
+    what = src(call.func) if isinstance(call, gast.Call) else "the operation"
+    return (f"the keyword argument {carrying[0]}= of {what} carries a derivative, and derivative rules take "
+            "keywords only as options that carry none (such as axis=); pass it positionally")
 
 
 OPERATORS = {

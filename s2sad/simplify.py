@@ -89,6 +89,10 @@ class _Simplify(gast.NodeTransformer):
     def visit_Subscript(self, node):
         self.generic_visit(node)
         index = node.slice
+        if isinstance(node.value, gast.Tuple) and isinstance(node.ctx, gast.Load):
+            picked = _static_item(node.value, index)        # (a, b, c)[1] -> b, (a, b, c)[:1] -> (a,)
+            if picked is not None:
+                return picked
         if isinstance(node.ctx, gast.Load) and isinstance(index, gast.Slice) and \
                 index.lower is None and index.upper is None and index.step is None:
             return node.value          # g[:] inside an expression reads the same values as g
@@ -96,6 +100,10 @@ class _Simplify(gast.NodeTransformer):
 
     def visit_Compare(self, node):
         self.generic_visit(node)
+        if len(node.ops) == 1 and isinstance(node.ops[0], (gast.Eq, gast.NotEq)) and \
+                all(isinstance(e, gast.Constant) and isinstance(e.value, str) for e in (node.left, node.comparators[0])):
+            equal = node.left.value == node.comparators[0].value        # an option: indexing == "xy"
+            return gast.Constant(value=equal if isinstance(node.ops[0], gast.Eq) else not equal, kind=None)
         if len(node.ops) == 1 and _const(node.left) is not None and _const(node.comparators[0]) is not None:
             compare = _COMPARE.get(type(node.ops[0]))
             if compare is not None:
@@ -113,6 +121,8 @@ class _Simplify(gast.NodeTransformer):
         self.generic_visit(node)
         test = _static_truth(node.test)
         if test is None:
+            test = _bool(node.test)
+        if test is None:
             return node
         return node.body if test else node.orelse
 
@@ -129,6 +139,19 @@ class _Simplify(gast.NodeTransformer):
 
 _COMPARE = {gast.Gt: operator.gt, gast.GtE: operator.ge, gast.Lt: operator.lt, gast.LtE: operator.le,
             gast.Eq: operator.eq, gast.NotEq: operator.ne}
+
+
+def _static_item(display, index):
+    """Element or slice of a tuple display at a literal index, or None."""
+    if _const(index) is not None and isinstance(_const(index), int):
+        k = _const(index)
+        return display.elts[k] if -len(display.elts) <= k < len(display.elts) else None
+    if isinstance(index, gast.Slice):
+        bounds = [None if b is None else _const(b) for b in (index.lower, index.upper, index.step)]
+        if all(b is None or isinstance(b, int) for b in bounds) and \
+                all(b is not None or part is None for b, part in zip(bounds, (index.lower, index.upper, index.step))):
+            return gast.Tuple(elts=display.elts[slice(*bounds)], ctx=gast.Load())
+    return None
 
 
 def _bool(node):

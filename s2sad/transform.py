@@ -17,9 +17,11 @@ from .aliasing import check_aliasing, parameters_written
 from .codegen import comment, name, render, src, stmt, stmts
 from .errors import NonDifferentiableError, WrtError
 from .naming import Namer, all_names, rename_locals
+from .numba_support import numba_obstacles
 from .normalize import normalize
 from .normalize.inline import inline_helpers, resolve_parameter_bindings
 from .normalize.inplace import lower_inplace_updates
+from .normalize.statements import resolve_imports
 from .normalize.split_names import split_names
 from .parsing import parse_function, python_function
 from .resolve import Resolver
@@ -49,6 +51,10 @@ class Derivative:
     # reverse sweep would call its derivative (vjp may still call it directly)
     call_error: object = None
     written_parameters: set = field(default_factory=set)   # array parameters it may store into
+    numba_obstacles: list = field(default_factory=list)    # UnsupportedErrors for jit=True (numba_support)
+    # global names the generated code needs beyond the primal's globals: function-local imports,
+    # specialised copies of helpers (see normalize.calls)
+    namespace: dict = field(default_factory=dict)
 
 
 def normalise_wrt(func, wrt):
@@ -92,20 +98,21 @@ def derive(func, wrt_names, arg_types, helper=False):
 
 def helper_result_type(func, arg_types):
     """The type a helper returns for the given argument types."""
-    fdef, location, resolver, _, _ = _front(func)
+    fdef, location, resolver, _, _ = _front(func, arg_types)
     types = infer_types(fdef.body, resolver, arg_types)
     return _result_type(fdef, types)
 
 
-def _front(func):
+def _front(func, arg_types=None):
     fdef, location = parse_function(func)
     check_subset(fdef, location)
     rename_locals(fdef, RUNTIME_NAMES)       # a user local called `reserve` must not hide the helper
     namer = Namer(all_names(fdef) | set(RUNTIME_NAMES) | set(func.__globals__))
     resolver = Resolver(func, fdef, location)
+    resolve_imports(fdef, location, resolver)      # before inlining: an imported helper may be inlined
     inline_helpers(fdef, func, location, namer, resolver)
-    check_call_statements(fdef, location)
-    origins = normalize(fdef, location, namer, resolver)
+    check_call_statements(fdef, location, resolver)
+    origins = normalize(fdef, location, namer, resolver, arg_types)
     return fdef, location, resolver, namer, origins
 
 
@@ -135,7 +142,7 @@ def _check_wrt_types(func, wrt_names, arg_types):
 def _typed_front(func, wrt_names, arg_types):
     """The front end both modes share: parsed, normalised, typed, in-place updates lowered,
     aliasing checked."""
-    fdef, location, resolver, namer, origins = _front(func)
+    fdef, location, resolver, namer, origins = _front(func, arg_types)
     _check_wrt_types(func, wrt_names, arg_types)
     types = _infer_with_split_names(fdef, resolver, arg_types, namer, origins, location)
     fdef.body = resolve_parameter_bindings(fdef.body, types, origins)
@@ -174,6 +181,7 @@ def _infer_with_split_names(fdef, resolver, arg_types, namer, origins, location)
 def _derive(func, wrt_names, arg_types, helper, ordinal=1):
     fdef, location, resolver, namer, origins, types, result_type = _typed_front(func, wrt_names, arg_types)
     params = [a.id for a in fdef.args.args]
+    obstacles = numba_obstacles(fdef.body, types, resolver, location, origins)
     call_error = _stores_into_parameters(fdef, types, location, func) if helper else None
     if helper:
         elements = result_type.elts if isinstance(result_type, TupleType) else (result_type,)
@@ -196,6 +204,8 @@ def _derive(func, wrt_names, arg_types, helper, ordinal=1):
     derivative = _assemble(func, fdef, tr, params, wrt_names, types, forward, reverse, counts, namer,
                            result_type, helper, ordinal)
     derivative.call_error = call_error
+    derivative.numba_obstacles = obstacles
+    derivative.namespace = dict(resolver.extra)
     return derivative
 
 
@@ -298,6 +308,7 @@ def derive_tangent(func, wrt_names, arg_types, helper=False, returns="both"):
 def _derive_tangent(func, wrt_names, arg_types, helper, returns, ordinal):
     fdef, location, resolver, namer, origins, types, result_type = _typed_front(func, wrt_names, arg_types)
     params = [a.id for a in fdef.args.args]
+    obstacles = numba_obstacles(fdef.body, types, resolver, location, origins)
     elements = result_type.elts if isinstance(result_type, TupleType) else (result_type,)
     if not all(e in (FLOAT, INT, BOOL) or isinstance(e, Array) for e in elements):
         raise location.unsupported(fdef.body[-1], "result",
@@ -327,4 +338,6 @@ def _derive_tangent(func, wrt_names, arg_types, helper, returns, ordinal):
     derivative = Derivative(gname, source, params, list(wrt_names), [], [], func, result_type, helper,
                             dict(tr.dependencies))
     derivative.written_parameters = set(parameters_written(fdef, types))
+    derivative.numba_obstacles = obstacles
+    derivative.namespace = dict(resolver.extra)
     return derivative

@@ -61,6 +61,8 @@ def incompatible(a, b):
         return False                                  # unified to float, as Numba does
     if isinstance(a, Array) and isinstance(b, Array):
         return a.ndim != b.ndim or "?" in (a.kind, b.kind)
+    if isinstance(a, TupleType) and isinstance(b, TupleType) and len(a.elts) == len(b.elts):
+        return any(incompatible(x, y) for x, y in zip(a.elts, b.elts))   # an UNKNOWN element is no conflict
     return True
 
 
@@ -113,6 +115,8 @@ class TypeInference:
             return type_of_value(self.resolver.value_of(node))
         if isinstance(node, gast.Name):
             return None                       # not inferred yet (fixpoint will revisit)
+        if isinstance(node, gast.Compare):
+            return self.compare(node)
         if isinstance(node, (gast.Compare, gast.BoolOp)) or (
                 isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.Not)):
             return BOOL
@@ -154,6 +158,8 @@ class TypeInference:
             ndim = max(t.ndim for t in (left, right) if isinstance(t, Array))
             kinds = {t.kind if isinstance(t, Array) else ("f" if t == FLOAT else "i") for t in (left, right)}
             kind = "f" if "f" in kinds or isinstance(node.op, gast.Div) else "i"
+            if kinds == {"b"} and isinstance(node.op, (gast.BitAnd, gast.BitOr, gast.BitXor)):
+                kind = "b"                       # masks combined: m1 & m2 is a mask
             return Array(ndim, kind)
         if left in (INT, BOOL) and right in (INT, BOOL) and not isinstance(node.op, gast.Div):
             return INT
@@ -197,33 +203,62 @@ class TypeInference:
             if isinstance(part, gast.Constant) and part.value is Ellipsis:
                 continue                         # `...` keeps the axes it stands for
             t = self.expr(part)
-            if isinstance(t, Array):            # fancy indexing: result has the index's shape
-                return Array(t.ndim + base.ndim - len(parts), base.kind)
+            if isinstance(t, Array):            # an integer array or a boolean mask
+                return self.advanced_index(base, parts)
+            if t is None:
+                return None                      # not inferred yet
+            if isinstance(t, TupleType) and len(parts) == 1 and all(e in (INT, BOOL) for e in t.elts):
+                dropped += len(t.elts)           # x[t] with t = (i, j) is x[i, j]
+                continue
+            if t not in (INT, BOOL):
+                return UNKNOWN                   # an index of unknown kind: never guess the ndim
             dropped += 1
         ndim = base.ndim - dropped
         if ndim > 0:
             return Array(ndim, base.kind)
         return {"f": FLOAT, "i": INT, "b": BOOL}.get(base.kind, UNKNOWN)
 
-    def tuple_slice(self, base, part):
-        bounds = []
-        for bound in (part.lower, part.upper, part.step):
-            if bound is None:
-                bounds.append(None)
-            elif isinstance(bound, gast.Constant) and isinstance(bound.value, int):
-                bounds.append(bound.value)
-            elif isinstance(bound, gast.UnaryOp) and isinstance(bound.op, gast.USub) and \
-                    isinstance(bound.operand, gast.Constant) and isinstance(bound.operand.value, int):
-                bounds.append(-bound.operand.value)
-            else:
-                return UNKNOWN
-        return TupleType(base.elts[slice(*bounds)])
+    def compare(self, node):
+        """`x > 0.0` on an array is a boolean array (a mask), on scalars a bool."""
+        operands = [self.expr(e) for e in [node.left] + list(node.comparators)]
+        if any(o is None for o in operands):
+            return None
+        arrays = [o for o in operands if isinstance(o, Array)]
+        if arrays:
+            return Array(max(a.ndim for a in arrays), "b")
+        return BOOL
+
+    def advanced_index(self, base, parts):
+        """`x[idx]`, `x[:, idx]`, `x[i, j]`, `x[mask]`: integer arrays (which broadcast together,
+        each replacing one axis) or one boolean mask (replacing as many axes as it has by one),
+        among integers and slices. Anything else is UNKNOWN."""
+        kinds = [self.expr(p) if not isinstance(p, gast.Slice) else "slice" for p in parts]
+        arrays = [k for k in kinds if isinstance(k, Array)]
+        if any(k not in ("slice", INT, BOOL) and not isinstance(k, Array) for k in kinds) or \
+                any(isinstance(p, gast.Constant) and p.value is None for p in parts):
+            return UNKNOWN
+        scalars = sum(1 for k in kinds if k in (INT, BOOL))
+        if all(a.kind == "i" for a in arrays):
+            ndim = base.ndim - scalars - len(arrays) + max(a.ndim for a in arrays)
+            consumed = len(parts)
+        elif len(arrays) == 1 and arrays[0].kind == "b":
+            ndim = base.ndim - scalars - arrays[0].ndim + 1
+            consumed = len(parts) - 1 + arrays[0].ndim
+        else:
+            return UNKNOWN
+        if consumed > base.ndim:
+            return UNKNOWN
+        if ndim == 0:
+            return {"f": FLOAT, "i": INT, "b": BOOL}.get(base.kind, UNKNOWN)
+        return Array(ndim, base.kind)
 
     def call(self, node):
         if isinstance(node.func, gast.Attribute) and not self.resolver.is_global_ref(node.func):
             base = self.expr(node.func.value)       # method call: x.copy(), x.sum()
             if node.func.attr == "copy":
                 return base
+            if node.func.attr == "astype":
+                return _astype(base, node, self.resolver)
             if node.func.attr in _REDUCTIONS and isinstance(base, Array):
                 if node.func.attr == "dot":
                     other = self.expr(node.args[0]) if node.args else None
@@ -254,6 +289,10 @@ class TypeInference:
             from .transform import helper_result_type
             params = helper.__code__.co_varnames[:helper.__code__.co_argcount]
             return helper_result_type(helper, dict(zip(params, args))) or UNKNOWN
+        from .numpy_types import numpy_call_type
+        known = numpy_call_type(func, node, args, self.resolver)
+        if known is not None:
+            return known
         if name in _ALLOCATORS:
             shape = args[0] if args else INT
             if isinstance(shape, TupleType):
@@ -301,7 +340,7 @@ class TypeInference:
                 if isinstance(args[0], Array):
                     return Array(args[0].ndim - 1, "f") if args[0].ndim > 1 else FLOAT
                 return UNKNOWN
-            if name in ("dot",) and all(isinstance(a, Array) for a in args):
+            if name in ("dot",) and len(args) == 2 and all(isinstance(a, Array) for a in args):
                 ndim = args[0].ndim + args[1].ndim - 2
                 return Array(ndim, "f") if ndim > 0 else FLOAT
             return FLOAT
@@ -314,6 +353,14 @@ class TypeInference:
             return FLOAT
         return UNKNOWN
 
+
+def _astype(base, node, resolver):
+    """`x.astype(dtype)`: an array shaped like `x` of the dtype's kind."""
+    if not isinstance(base, Array) or len(node.args) != 1:
+        return UNKNOWN
+    from .numpy_types import dtype_kind
+    kind = dtype_kind(node.args[0], resolver)
+    return Array(base.ndim, kind) if kind is not None else UNKNOWN
 
 def _reshaped(base, shape):
     """The type of `base.reshape(*shape)`: the ndim is the shape's length, when it is known."""

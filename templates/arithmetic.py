@@ -1,4 +1,5 @@
 """Reverse-mode rules of Python's arithmetic operators and scalar builtins."""
+import math
 import operator
 
 import numpy as np
@@ -6,22 +7,22 @@ import numpy as np
 from s2sad.rules import adjoint, non_differentiable
 
 
-@adjoint(operator.add)
+@adjoint(operator.add, np.add)
 def add(g, ans, a, b):
     return g, g
 
 
-@adjoint(operator.sub)
+@adjoint(operator.sub, np.subtract)
 def sub(g, ans, a, b):
     return g, -g
 
 
-@adjoint(operator.mul)
+@adjoint(operator.mul, np.multiply)
 def mul(g, ans, a, b):
     return g * b, g * a
 
 
-@adjoint(operator.truediv)
+@adjoint(operator.truediv, np.true_divide)
 def truediv(g, ans, a, b):
     return g / b, -g * ans / b
 
@@ -34,12 +35,12 @@ def power(g, ans, a, b):
     return g * b * a ** (b - 1), g * ans * (a > 0) * np.log(np.abs(a) + (a <= 0))
 
 
-@adjoint(operator.neg)
+@adjoint(operator.neg, np.negative)
 def neg(g, ans, a):
     return -g
 
 
-@adjoint(abs, np.abs, np.absolute)
+@adjoint(abs, np.abs, np.absolute, math.fabs, np.fabs)
 def absolute(g, ans, a):
     return g * np.sign(a)
 
@@ -55,10 +56,15 @@ def minimum_of_two(g, ans, a, b):
     return g * (a <= b), g * (a > b)
 
 
-@adjoint(operator.mod)
+@adjoint(operator.mod, np.mod)
 def mod(g, ans, a, b):
     # a % b = a - floor(a / b) * b, and floor is piecewise constant
     return g, -g * np.floor(a / b)
+
+
+@adjoint(float, np.float64, np.positive, np.conjugate)
+def identity(g, ans, a):
+    return g
 
 
 non_differentiable(operator.floordiv, len, int, round, range, bool,

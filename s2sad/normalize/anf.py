@@ -12,7 +12,8 @@ simple statement is one of
 where an atom is a local name, a constant or a global reference. Temporaries get
 readable names derived from what they hold (`k_times_d`, `x_i_plus_1`) and are assigned
 exactly once. `if`/`while` tests and `range(...)` arguments are left as written: they
-are evaluated by the forward sweep only (the reverse sweep replays recorded decisions).
+are evaluated by the forward sweep only (the reverse sweep replays recorded decisions);
+so are `print(...)` and `assert` statements.
 """
 import gast
 
@@ -27,6 +28,7 @@ class _ANF:
         self.namer = namer
         self.location = location
         self.resolver = resolver
+        self.lists = set()      # names assigned a list display: as indices they mean what tuples do not
 
     # --- statements -------------------------------------------------------
     def body(self, stmts):
@@ -40,6 +42,8 @@ class _ANF:
         self.computed = {}      # within one statement, equal subexpressions share a temporary
         if isinstance(stmt, gast.Pass):
             return []
+        if isinstance(stmt, (gast.Expr, gast.Assert, gast.Raise)):
+            return [stmt]      # print(...), assert: run by the forward sweep as written, never differentiated
         if isinstance(stmt, gast.If):
             stmt.body, stmt.orelse = self.body(stmt.body), self.body(stmt.orelse)
             return [stmt]
@@ -63,6 +67,8 @@ class _ANF:
         out = []
         target = stmt.targets[0]
         if isinstance(target, gast.Name):
+            if isinstance(stmt.value, gast.List):
+                self.lists.add(target.id)
             stmt.value = self.simple(stmt.value, out, target.id)
         elif isinstance(target, gast.Subscript):
             stmt.targets = [self.subscript(target, out, store_ctx=True)]
@@ -129,8 +135,12 @@ class _ANF:
                 func = gast.Attribute(value=self.atom(func.value, out, stem), attr=func.attr,
                                       ctx=gast.Load())
             else:
-                raise self.location.unsupported(self.current, "call",
-                                                "only calls of module-level functions are supported")
+                raise self.location.unsupported(
+                    self.current, "call",
+                    f"only calls of module-level functions are supported; `{func.id}` is a local name. "
+                    "A helper may call a function passed to it: differentiate a function that passes "
+                    "a module-level function (`rk4(rhs, ...)`)" if isinstance(func, gast.Name) else
+                    "only calls of module-level functions are supported")
         args = [self.argument(a, out, stem) for a in expr.args]
         keywords = [gast.keyword(arg=k.arg, value=self.argument(k.value, out, stem))
                     for k in expr.keywords]
@@ -154,6 +164,11 @@ class _ANF:
         return node
 
     def index_part(self, expr, out):
+        if isinstance(expr, gast.List) or isinstance(expr, gast.Name) and expr.id in self.lists:
+            # x[[0, 2]] picks rows 0 and 2, x[(0, 2)] one element: lists are lowered to tuples here
+            raise self.location.unsupported(self.current, "list index",
+                                            "indexing with a list is not supported; index with an integer "
+                                            "array instead, x[np.array([0, 2])]")
         if isinstance(expr, gast.Slice):
             return gast.Slice(*(None if e is None else self.atom(e, out, "bound")
                                 for e in (expr.lower, expr.upper, expr.step)))
