@@ -25,4 +25,4 @@ def make_args(rng):
 WRT = (0, 1, 2, 3)
 NJIT = False
 EXPECT = "unsupported"
-REASON = "helper with default parameter values (predict(x, P, F, Q) leaves u, B, alpha at their defaults)"
+REASON = "no rule for np.array (F = np.array(F) when F is a scalar, a branch not taken here)"

@@ -22,4 +22,4 @@ def make_args(rng):
 WRT = (0, 1)
 NJIT = False
 EXPECT = "unsupported"
-REASON = "raise (input validation); also keyword arguments, nested lists, block_diag(*[Q] * n)"
+REASON = "star-argument of a computed list: block_diag(*[Q] * block_size)"

@@ -30,5 +30,4 @@ def make_args(rng):
 
 WRT = (0, 1, 2, 3)
 NJIT = False
-EXPECT = "unsupported"
-REASON = "raise (input validation); also np.linalg.inv"
+EXPECT = "grad"

@@ -29,5 +29,4 @@ def make_args(rng):
 
 WRT = (0, 1)
 NJIT = False
-EXPECT = "unsupported"
-REASON = "function passed as an argument (f(y, x))"
+EXPECT = "grad"

@@ -21,4 +21,4 @@ def make_args(rng):
 WRT = (0, 1)
 NJIT = False
 EXPECT = "unsupported"
-REASON = "helper whose last statement is raise (_convert_when); also map(np.array, [...]), string arguments"
+REASON = "try/except in the helper _convert_when, reported as 'the function ends without return'"

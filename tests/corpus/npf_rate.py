@@ -21,4 +21,4 @@ def make_args(rng):
 WRT = (0, 1, 2)
 NJIT = False
 EXPECT = "unsupported"
-REASON = "map(np.asarray, [...]) (call of a non-module-level function); also string keyword, while-loop Newton"
+REASON = "a None-default parameter reassigned (if guess is None: guess = ...); also map(np.asarray, [...]), string keyword"

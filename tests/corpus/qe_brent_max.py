@@ -30,4 +30,4 @@ def make_args(rng):
 WRT = (0, 1)
 NJIT = True
 EXPECT = "unsupported"
-REASON = "raise; also a function passed as an argument, func(x, *args)"
+REASON = "a helper returning a nested tuple (xf, fval, (status_flag, num_iter)): its third element is not typed"

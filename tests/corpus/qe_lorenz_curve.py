@@ -24,5 +24,4 @@ def make_args(rng):
 
 WRT = (0,)
 NJIT = True
-EXPECT = "unsupported"
-REASON = "np.sort and np.cumsum have no rules"
+EXPECT = "grad"

@@ -21,5 +21,4 @@ def make_args(rng):
 
 WRT = (0, 1, 2)
 NJIT = True
-EXPECT = "unsupported"
-REASON = "np.asarray (no rule)"
+EXPECT = "grad"

@@ -23,4 +23,4 @@ def make_args(rng):
 WRT = (0, 1)
 NJIT = False
 EXPECT = "unsupported"
-REASON = "raise after a loop that returns from inside (Halley iteration over a tuple of ten Nones)"
+REASON = "inlined because it rebinds a scalar parameter (M *= sign_M), then resolves its names in the caller's module (_ten_iterations, normpi, and abs = numpy.abs); next: `for _ in _ten_iterations` (a tuple of Nones) generates .shape (AttributeError with jit=False)"

@@ -22,4 +22,4 @@ def make_args(rng):
 WRT = (0, 1, 2, 3, 4, 5)
 NJIT = False
 EXPECT = "unsupported"
-REASON = "raise (input validation); also isinstance, chained comparisons"
+REASON = "no rule for np.repeat (Z = repeat(Z, X.size) in a branch that turns a float into an array)"

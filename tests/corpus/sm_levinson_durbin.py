@@ -22,4 +22,4 @@ def make_args(rng):
 WRT = (0,)
 NJIT = False
 EXPECT = "unsupported"
-REASON = "raise (statsmodels' array_like input validation)"
+REASON = "inlined because it rebinds its parameter (s = array_like(s, 's')), then resolves its names in the caller's module (array_like, int_like, string_like, ...)"
