@@ -9,6 +9,9 @@ import numpy as np
 from pyro.compressible.riemann import riemann_hllc
 
 # ---- s2sad-corpus wrapper (not from the source) ----
+# History: through consFlux this entry found silent wrong gradients (Ellipsis stores), fixed on main in
+# c5808fb and 4025646; its first wrapper (np.sum(F * F), F 3-D) also found that the compiled derivative of
+# elementwise arithmetic on 3-D arrays did not build (fixed on main since).
 # x-direction fluxes for left/right interface states (dens, xmom, ymom, ener); no species.
 
 
@@ -40,6 +43,3 @@ def make_args(rng):
 WRT = (0, 1, 2)
 NJIT = True
 EXPECT = "grad"
-KNOWN_WRONG = ("jit=False returns a wrong gradient (jit=True is right): consFlux is called with 1-D states and "
-               "stores through F[..., k], whose adjoint read F_adj[..., k] is a 0-d NumPy view zeroed before use "
-               "(see pyro_cons_flux)")

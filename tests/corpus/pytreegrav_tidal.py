@@ -8,7 +8,7 @@ import numpy as np
 from pytreegrav.bruteforce import TidalTensor_bruteforce
 
 # ---- s2sad-corpus wrapper (not from the source) ----
-# Sum of squared tensor entries (loops: elementwise arithmetic on 3-D arrays is a separate gap).
+# Sum of squared tensor entries.
 
 
 def objective(x, m, softening):
