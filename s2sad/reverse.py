@@ -116,7 +116,8 @@ class ReverseTransform:
         self.stored = set()      # arrays written element-wise somewhere
         self.store_positions = {}
         self.origin_size = {}    # origin -> number of simple ANF statements
-        self.compound_origins = set()
+        # origins a renaming left unfaithful are emitted as their expansion (see split_names)
+        self.compound_origins = set(getattr(self.fdef, "s2sad_unfaithful_origins", ()))
         self.block_of = {}       # id(stmt) -> block id
         for p in self.params:
             self.defs[p] = [(-1, False)]

@@ -9,6 +9,7 @@ plus the original.
 Open bugs are marked xfail(strict=True, reason="BUG: ..."): when one is fixed the test XPASSes
 and fails; then drop its mark and the matching entry of KNOWN_BUGS in test_random_programs.py.
 """
+import numba
 import numpy as np
 import pytest
 
@@ -498,3 +499,146 @@ def f(x, p):
         s1 += b[i] * x[i]
     return s0 + s1
 """, np.array([0.32870804957149025, -0.5525118869667113, -1.1016635425531327]), -1.16033367473153, jit=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Found by the foundation generator against 392ba51 (session 3), fixed. Both came from the
+# splitting of rebound parameters into one name per live range (af845df, split_names.py).
+
+# FIXED (split_names renames the statements kept for emission consistently): an augmented assignment to a parameter (`p += 0.3`) defines p and reads it, but the
+# split puts its target in a web of its own: it is renamed (p_2) while its implicit read is
+# not joined to the definition it reads. Without a branch the forward sweep runs `p_2 += 0.3`
+# with p_2 never assigned: jit=False UnboundLocalError "cannot access local variable 'p_2'",
+# jit=True Numba NotDefinedError "Variable 'p_2' is not defined" (also when the `p += ...` sits
+# in a branch not taken: only jit=True fails then).
+def test_parameter_augmented_assignment():
+    check("""\
+import math
+
+import numpy as np
+
+
+def f(x, p):
+    p += 0.3
+    return p * x[1]
+""")
+
+
+def test_parameter_augmented_assignment_as_generated():
+    check("""\
+import math
+
+import numpy as np
+
+
+def f(x, p):
+    n = x.shape[0]
+    s0 = 0.0
+    c0 = 0
+    p = 0.5 * p + math.sin(s0)
+    p += 0.3 * math.sin(s0)
+    s1 = s0
+    return s1
+""", [0.32870804957149025, -0.5525118869667113, -1.1016635425531327], -1.16033367473153)
+
+
+# FIXED (same cause): `p += ...` in a branch that is not taken. jit=False is right (the
+# unassigned p_2 is never read); jit=True fails to compile: Numba NotDefinedError "Variable
+# 'p_2' is not defined" (the forward sweep holds `if x[0] > 0.0: p_2 += 0.3`).
+def test_parameter_augmented_assignment_in_a_branch_not_taken():
+    check("""\
+import math
+
+import numpy as np
+
+
+def f(x, p):
+    if x[0] > 0.0:
+        p += 0.3
+    return x[1]
+""", [-0.3, -0.2, 0.5, 0.1])
+
+
+# FIXED, was a silently wrong gradient (same cause): `p = 2.0 * p; p *= x[1]` inside a branch. The
+# branch's merge joins the `p *=` target to the parameter's web, so it keeps the name p while
+# the rebinding before it became p_2: the forward sweep runs `p_2 = 2.0 * p; p *= x[1]`, i.e.
+# p * x[1] instead of 2 p x[1]. At x = X4, p = 0.4: value -0.04 (expected -0.08), d/dx[2]
+# -0.08 (expected -0.16); d/dx[1] and d/dp are right. jvp is right.
+def test_parameter_rebound_then_augmented_in_a_branch():
+    check("""\
+import math
+
+import numpy as np
+
+
+def f(x, p):
+    if x[0] > 0.0:
+        p = 2.0 * p
+        p *= x[1]
+    return p * x[2]
+""")
+
+
+def test_parameter_rebound_then_augmented_in_a_branch_as_generated():
+    # jit=False: value 0.4903 (expected 0.1508)
+    check("""\
+import math
+
+import numpy as np
+
+
+def f(x, p):
+    n = x.shape[0]
+    b = np.zeros(n)
+    s0 = 0.0
+    if math.sin(b[0]) > 0.0:
+        s1 = (0.5 if math.sin(s0) > 0.0 else x[n - 2]) + (p / (1.0 + p * p))
+    elif np.cos(s0) < 0.6:
+        s2 = s0 + b[n - 2]
+    elif (p / (1.0 + p * p)) > 0.1 and p >= -0.2:
+        p = p * 0.5 - 0.3 * np.tanh(b[n - 2])
+        p -= 0.2 * math.tanh((((1.5 + math.sin(s0)) ** (0.5 * math.cos(p))) ** 3))
+        b[2] += b[1] * math.tanh(b[0]) * 0.2
+    p = 0.5 * p + (0.0 / (1.0 + 0.0 * 0.0))
+    s3 = 0.0
+    for i in range(n):
+        s3 += b[i] * b[i]
+    return p + p + s3
+""", [0.125820080046813, 0.42657062602070517, 0.5208438610898116, -0.9722074065618451,
+      -0.8055846174509995, 0.3730147949229834], 0.6791415165096386)
+
+
+# FIXED, was a silently wrong value: `return p` after `p = 0.5 * p` returns the parameter's original
+# value: the forward sweep computes `p_2 = 0.5 * p` and then `value = p` (the returned name is
+# not renamed to its web). The gradient is right (0.5); value_and_grad's value is 0.4, not 0.2.
+# Only a bare `return p`: `return p + x[0]`, `return p * p`, `return p if c else ...` are right.
+def test_rebound_parameter_returned_by_name():
+    check("""\
+import math
+
+import numpy as np
+
+
+def f(x, p):
+    p = 0.5 * p
+    return p
+""")
+
+
+def test_rebound_parameter_returned_by_name_as_generated():
+    check("""\
+import math
+
+import numpy as np
+
+
+def f(x, p):
+    n = x.shape[0]
+    s0 = 0.0
+    c0 = 0
+    p = 0.5 * p + math.sin(s0)
+    s0 = 0.5 * s0 + math.sin((x[n - 1 - c0] * p))
+    c0 = (c0 + 1) % n if n > 4 else c0
+    return p
+""", [-0.1688848756004815, 0.7466568651374452, -0.3272012743281384, 0.16885881460960306,
+      -0.8863427343344636, -0.45534898083048014], -0.30023185550771936)

@@ -160,21 +160,44 @@ def _name_of(key, webs):
     return key[1] if key[0] == PARAMETER else webs.defs[key].id
 
 
+_STATEMENTS = (gast.Assign, gast.AugAssign, gast.Return, gast.Expr, gast.Assert, gast.Raise)
+UNFAITHFUL = "s2sad_unfaithful_origins"    # origins that cannot be emitted as written any more
+
+
 def _rename_origins(fdef, origins, renamed):
-    """The user's statements kept for emission read and write the names their expansion does."""
+    """The user's statements kept for emission read and write the names their expansion does.
+
+    Within one user statement every read of a name sees the same definitions, so a name maps
+    to one web for its reads and one for its write. `p += e` whose read and write fall in two
+    webs becomes `p_2 = p + e`. A statement whose reads of one name were given two names is
+    not emitted as written (its three-address expansion is): see `UNFAITHFUL`."""
     stores, loads = {}, {}
     for node in gast.walk(fdef):
         origin = origin_of(node)
-        if origin is None or not isinstance(node, (gast.Assign, gast.AugAssign)):
+        if origin is None or not isinstance(node, _STATEMENTS):
             continue
         for n in gast.walk(node):
-            if isinstance(n, gast.Name) and n.id in renamed or isinstance(n, gast.Name) and n.id in renamed.values():
+            if isinstance(n, gast.Name) and (n.id in renamed or n.id in renamed.values()):
                 table = stores if isinstance(n.ctx, gast.Store) else loads
                 table.setdefault((origin, renamed.get(n.id, n.id)), set()).add(n.id)
+    unfaithful = getattr(fdef, UNFAITHFUL, set())
     for index, statement in enumerate(origins.statements):
+        if isinstance(statement, gast.AugAssign) and isinstance(statement.target, gast.Name):
+            name = statement.target.id
+            read, written = loads.get((index, name)), stores.get((index, name))
+            if read and written and read != written and len(read) == 1 and len(written) == 1:
+                statement = gast.copy_location(gast.Assign(
+                    targets=[gast.Name(id=next(iter(written)), ctx=gast.Store(), annotation=None, type_comment=None)],
+                    value=gast.BinOp(left=gast.Name(id=next(iter(read)), ctx=gast.Load(), annotation=None,
+                                                    type_comment=None), op=statement.op, right=statement.value),
+                    type_comment=None), statement)
+                origins.statements[index] = statement
         for n in gast.walk(statement):
             if isinstance(n, gast.Name):
                 table = stores if isinstance(n.ctx, gast.Store) else loads
                 seen = table.get((index, n.id))
                 if seen and len(seen) == 1:
                     n.id = next(iter(seen))
+                elif seen:
+                    unfaithful.add(index)
+    setattr(fdef, UNFAITHFUL, unfaithful)
