@@ -66,6 +66,15 @@ def _names_read(source):
     return names
 
 
+def _compiled_for(dispatcher, args):
+    """Has Numba compiled `dispatcher` for these arguments already (so that an exception can
+    only come from running it)?"""
+    try:
+        return tuple(dispatcher.typeof_pyval(a) for a in args) in dispatcher.overloads
+    except Exception:
+        return False
+
+
 class Specialization:
     """The generated derivative for one signature of argument types, ready to call."""
 
@@ -82,15 +91,18 @@ class Specialization:
         position = {p: i for i, p in enumerate(d.params)}
         buffers = [np.zeros_like(args[position[w]]) for w in d.wrt_arrays]
         compiled_before = len(getattr(self.func, "signatures", ()))
+        call_args = (*args, seed, *buffers, *self.tapes)
+        compiled = self.jit and _compiled_for(self.func, call_args)
         try:
-            out = self.func(*args, seed, *buffers, *self.tapes)
+            out = self.func(*call_args)
         except numba.core.errors.TypingError as exc:
             raise CompilationError(
                 f"Numba could not compile the derivative of {d.func.__name__}:\n{exc}\n"
                 "Try jit=False to run the same code in Python, and s2sad.show(...) to read it.") from None
         except Exception as exc:
-            if not self.jit or isinstance(exc, S2SADError) or len(self.func.signatures) > compiled_before:
-                raise                   # raised by the compiled code as it ran
+            if not self.jit or isinstance(exc, S2SADError) or compiled or \
+                    len(self.func.signatures) > compiled_before:
+                raise                   # raised by the compiled code as it ran (an assert, a raise)
             # Numba failed while compiling (some failures escape as a bare AssertionError)
             raise CompilationError(
                 f"Numba could not compile the derivative of {d.func.__name__}: {type(exc).__name__}: {exc}\n"

@@ -19,7 +19,7 @@ import numba
 import numpy as np
 
 from . import cache, runtime
-from .api import CompilationError, GradientFunction, build
+from .api import CompilationError, GradientFunction, _compiled_for, build
 from .errors import NonDifferentiableError, S2SADError, WrtError
 from .helpers import jit_primal
 from .parsing import python_function
@@ -79,15 +79,16 @@ def _with_tangents(func, primals, tangents):
 
 def _call(built, name, args):
     compiled_before = len(getattr(built, "signatures", ()))
+    compiled = hasattr(built, "signatures") and _compiled_for(built, args)
     try:
         return built(*args)
     except numba.core.errors.TypingError as exc:
         raise CompilationError(f"Numba could not compile the derivative of {name}:\n{exc}\n"
                                "Try jit=False to run the same code in Python.") from None
     except Exception as exc:
-        if not hasattr(built, "signatures") or isinstance(exc, S2SADError) or \
+        if not hasattr(built, "signatures") or isinstance(exc, S2SADError) or compiled or \
                 len(built.signatures) > compiled_before:
-            raise                       # raised by the code as it ran
+            raise                       # raised by the code as it ran (an assert, a raise)
         # Numba failed while compiling (some failures escape as a bare AssertionError)
         raise CompilationError(f"Numba could not compile the derivative of {name}: {type(exc).__name__}: {exc}\n"
                                "Try jit=False to run the same code in Python.") from exc
