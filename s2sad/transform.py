@@ -20,6 +20,7 @@ from .naming import Namer, all_names, rename_locals
 from .numba_support import numba_obstacles
 from .normalize import normalize
 from .normalize.inline import inline_helpers, resolve_parameter_bindings
+from .normalize.ellipsis import lower_ellipsis
 from .normalize.inplace import lower_inplace_updates
 from .normalize.statements import resolve_imports
 from .normalize.split_names import split_names
@@ -154,6 +155,7 @@ def _typed_front(func, wrt_names, arg_types):
     _check_wrt_types(func, wrt_names, arg_types)
     types = _infer_with_split_names(fdef, resolver, arg_types, namer, origins, location)
     fdef.body = resolve_parameter_bindings(fdef.body, types, origins)
+    fdef.body = lower_ellipsis(fdef.body, types)
     fdef.body = lower_inplace_updates(fdef.body, types, namer)
     check_aliasing(fdef.body, types, location, origins)
     return fdef, location, resolver, namer, origins, types, _result_type(fdef, types)
