@@ -67,6 +67,8 @@ def _names_read(source):
     return names
 
 
+
+
 class Specialization:
     """The generated derivative for one signature of argument types, ready to call."""
 
@@ -82,8 +84,9 @@ class Specialization:
         d = self.derivative
         position = {p: i for i, p in enumerate(d.params)}
         buffers = [np.zeros_like(args[position[w]]) for w in d.wrt_arrays]
+        call_args = (*args, seed, *buffers, *self.tapes)
         try:
-            out = self.func(*args, seed, *buffers, *self.tapes)
+            out = self.func(*call_args)
         except numba.core.errors.TypingError as exc:
             raise CompilationError(
                 f"Numba could not compile the derivative of {d.func.__name__}:\n{exc}\n"

@@ -91,13 +91,21 @@ def derive(func, wrt_names, arg_types, helper=False):
            rules.generation())
     if key not in _DERIVED:
         # one helper may need several derivatives (other arguments active, other types): each
-        # gets its own name, so that one caller can call two of them
-        siblings = sum(1 for k in _DERIVED if k[0] is func and k[3] == helper)
+        # gets its own name, so that one caller can call two of them; so do two helpers of one
+        # name (`a.rhs` and `b.rhs`), which one caller may call too (derivatives of helpers are
+        # called by name: the second used to take the place of the first)
+        siblings = sum(1 for k in _DERIVED if _same_name(k[0], func, helper) and k[3] == helper)
         _DERIVED[key] = _derive(func, wrt_names, arg_types, helper, siblings + 1)
     return _DERIVED[key]
 
 
 _TYPING = []     # helpers whose result type is being inferred, innermost last
+
+
+def _same_name(other, func, helper):
+    """Would a derivative of `other` be named like one of `func`? Helpers' derivatives are
+    called by name from other generated code, so any two functions of one name count."""
+    return other is func or (helper and other.__name__ == func.__name__)
 
 
 def helper_result_type(func, arg_types):
@@ -314,7 +322,7 @@ def derive_tangent(func, wrt_names, arg_types, helper=False, returns="both"):
     key = (func, tuple(wrt_names), tuple(sorted(arg_types.items(), key=lambda kv: kv[0])), helper, returns,
            rules.generation())
     if key not in _TANGENT_DERIVED:
-        siblings = sum(1 for k in _TANGENT_DERIVED if k[0] is func and k[3] == helper)
+        siblings = sum(1 for k in _TANGENT_DERIVED if _same_name(k[0], func, helper) and k[3] == helper)
         _TANGENT_DERIVED[key] = _derive_tangent(func, wrt_names, arg_types, helper, returns, siblings + 1)
     return _TANGENT_DERIVED[key]
 

@@ -12,6 +12,8 @@ Guarantees, for every call of one of the user's functions (plain or `@numba.njit
   takes the tuple's elements one by one (`rk4(rhs, t, x, (k, c), dt)` becomes
   `rk4_rhs_flat(t, x, k, c, dt)`, so that each element carries its own derivative), or
   reads None as a constant (its `if w is None:` decided);
+* a helper reached through a module (`model.rhs(x)`) is called by a global name
+  (`model_rhs(x)`), which Numba compiles;
 
 and, in every call, `*p` is expanded to `p[0], p[1], ...` where `p` is a tuple parameter (its
 length is known from its type) and `*(a, b)` to `a, b`.
@@ -63,6 +65,12 @@ class _Binder(gast.NodeTransformer):
         helper = user_function(value)
         if helper is None or rules.lookup(value) is not None or rules.is_non_differentiable(value):
             return node
+        if isinstance(node.func, gast.Attribute):
+            # `model.rhs(x)`: called by a global name, which Numba resolves (and s2sad compiles)
+            if id(value) not in self.names:
+                self.names[id(value)] = self.namer.fresh(src(node.func).replace(".", "_"))
+                self.resolver.bind(self.names[id(value)], value)
+            node.func = gast.Name(id=self.names[id(value)], ctx=gast.Load(), annotation=None, type_comment=None)
         for _ in range(100):               # a tuple of tuples is flattened one level per round
             args = self._bind(node, helper)
             node.args, node.keywords = args, []

@@ -2,8 +2,9 @@
 
 Takes a body whose every path ends in `return` (see `ends_with_return`: the last statement
 returns, or is an `if` whose branches all do, a `while True:` left only by `return`, or a loop
-whose `else:` returns; `statements` has dropped whatever follows). Guarantees a single `return result` as the last statement:
-each `return e` becomes `result = e; returned = True`, inside loops followed by `break`
+whose `else:` returns; `statements` has dropped whatever follows). Guarantees a single
+`return result` as the last statement: each `return e` becomes `result = e; returned = True`,
+inside loops followed by `break`
 (lowered next by `loop_exits`), and the statements after anything that may have returned
 run under `if not returned:`. A flag nothing reads (every return is in the last statement,
 or in a `while True:` loop) is not set at all.

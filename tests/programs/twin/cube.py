@@ -1,0 +1,2 @@
+def power(x):
+    return x * x * x
