@@ -105,10 +105,23 @@ def _front(func):
     rename_locals(fdef, RUNTIME_NAMES)       # a user local called `reserve` must not hide the helper
     namer = Namer(all_names(fdef) | set(RUNTIME_NAMES) | set(func.__globals__))
     resolver = Resolver(func, fdef, location)
+    _check_global_names(fdef, resolver, location)
     inline_helpers(fdef, func, location, namer, resolver)
     check_call_statements(fdef, location)
     origins = normalize(fdef, location, namer, resolver)
     return fdef, location, resolver, namer, origins
+
+
+def _check_global_names(fdef, resolver, location):
+    """A global of the user's named like a helper of the generated code (`digamma` imported from
+    scipy.special) would be replaced by that helper where the generated code runs."""
+    from . import runtime
+    for node in gast.walk(fdef):
+        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) and node.id in runtime.PYTHON \
+                and resolver.is_global_ref(node) and \
+                resolver.namespace.get(node.id) not in (runtime.PYTHON[node.id], runtime.COMPILED[node.id]):
+            raise location.unsupported(node, "name", f"`{node.id}` is also the name of a helper that s2sad's "
+                                                     "generated code calls; use your function under another name")
 
 
 def _result_type(fdef, types):

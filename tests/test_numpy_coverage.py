@@ -30,6 +30,7 @@ CASES = [
     ("math.fabs", p.fabs_scalar, (-0.7,), 0),
     ("math.fabs-positive", p.fabs_scalar, (1.3,), 0),
     ("math.fabs-loop", p.fabs_loop, (0.9, 5), 0),
+    ("float-and-np.float64", p.casts, (0.7, rng.random(3)), (0, 1)),
     ("roll", p.roll, (rng.random(6),), 0),
     ("roll-flattened-2d", p.roll_negative_shift_2d, (rng.random((3, 4)),), 0),
     ("roll-in-loop", p.roll_in_loop, (rng.random(7), 0.2, 4), (0, 1)),

@@ -17,6 +17,10 @@ def fabs_loop(x, n):
     return s
 
 
+def casts(x, v):
+    return float(x) * np.float64(x * x) + float(v[1]) * x
+
+
 # --------------------------------------------------------------------------- np.roll
 def roll(x):
     return np.sum(np.roll(x, 1) * np.arange(x.shape[0]) * x)
