@@ -325,8 +325,10 @@ class ForwardTransform:
     def _argument_tangent(self, atom, sequence, node, what):
         """The tangent of an argument; for a tuple of arrays (`*parts` in the rule), the tuple of
         the elements' tangents, zeros for the elements without one."""
-        if isinstance(atom, gast.Tuple) and sequence:
-            return gast.Tuple(elts=[self._tangent_name(e) or self._zero_atom(e) for e in atom.elts],
+        if isinstance(atom, gast.Tuple) and sequence:       # arrays (locals or module constants)
+            zeros = [gast.Call(func=gast.Attribute(value=name("np"), attr="zeros_like", ctx=gast.Load()),
+                               args=[e], keywords=[]) for e in atom.elts]
+            return gast.Tuple(elts=[self._tangent_name(e) or zero for e, zero in zip(atom.elts, zeros)],
                               ctx=gast.Load())
         if isinstance(atom, gast.Name):
             return name(self.dot(atom.id))

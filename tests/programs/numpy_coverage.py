@@ -61,6 +61,14 @@ def concatenate_constant(x):
     return np.sum(z * np.cos(z))
 
 
+PADDING = np.array([0.5, -0.25])
+
+
+def concatenate_module_constant(x):
+    z = np.concatenate((PADDING, x, PADDING))
+    return np.sum(np.roll(z, 1) * z)
+
+
 def concatenate_in_loop(x, n):
     h = x.copy()
     for i in range(n):
