@@ -93,6 +93,9 @@ class Activity:
                 if rules.is_non_differentiable(func):
                     return []
             reads = [n for a in expr.args for n in self._differentiable_reads(a)]
+            # a keyword argument may carry a derivative too (np.sum(a=x)): the transforms
+            # differentiate it or reject it, never drop it
+            reads += [n for k in expr.keywords for n in self._differentiable_reads(k.value)]
             if isinstance(expr.func, gast.Attribute) and not self.resolver.is_global_ref(expr.func):
                 reads += self._differentiable_reads(expr.func.value)
             return reads

@@ -37,8 +37,12 @@ def build(derivative, jit):
     func = python_function(derivative.func)
     namespace = dict(func.__globals__)
     if jit:
-        # the names the generated code reads (inlined helpers may call helpers the primal does not)
-        namespace = with_jitted_helpers(namespace, _names_read(derivative.source) | set(func.__code__.co_names))
+        # the names the generated code reads (inlined helpers may call helpers the primal does not),
+        # and the names the lowerings bound (local imports, specialised helpers)
+        namespace = with_jitted_helpers(namespace, _names_read(derivative.source) | set(func.__code__.co_names),
+                                        derivative.namespace)
+    else:
+        namespace.update(derivative.namespace)
     namespace.update(runtime.COMPILED if jit else runtime.PYTHON)
     namespace.setdefault("np", np)
     namespace.setdefault("math", math)
@@ -218,6 +222,10 @@ def guess_types(func):
     fdef, _ = parse_function(func)
     params = [a.id for a in fdef.args.args]
     guessed = {p: FLOAT for p in params}
+    defaults = python_function(func).__defaults__ or ()
+    for p, value in zip(params[len(params) - len(defaults):], defaults):
+        if type_of_value(value) != "unknown":
+            guessed[p] = type_of_value(value)          # f(x, n=10): n is an integer
     for node in gast.walk(fdef):
         if isinstance(node, gast.Subscript) and isinstance(node.value, gast.Name) and node.value.id in guessed:
             ndim = len(node.slice.elts) if isinstance(node.slice, gast.Tuple) else 1
@@ -268,6 +276,8 @@ def show(f, wrt=None, *args, mode="grad"):
         g = GradientFunction(f.func if isinstance(f, GradientFunction) else f,
                              0 if wrt is None else wrt, True, False)
     if args:
+        from .products import with_defaults
+        args = with_defaults(g.func, args)
         types = dict(zip(python_function(g.func).__code__.co_varnames, (type_of_value(a) for a in args)))
     elif mode == "jvp" or g._last is None:
         types = guess_types(g.func)

@@ -110,8 +110,8 @@ class ForwardTransform:
                 return self._store(node)
             if target_name(node) is not None:
                 return self._assignment(node)
-        if isinstance(node, (gast.Expr, gast.Pass)):
-            return [node]
+        if isinstance(node, (gast.Expr, gast.Assert, gast.Raise, gast.Pass)):
+            return [node]          # print(...), assert: as written, no tangent
         raise self.unsupported(node, type(node).__name__, "not supported by forward mode")
 
     def _store(self, node):
@@ -141,8 +141,13 @@ class ForwardTransform:
         value = node.value
         if isinstance(self.types.get(t), TupleType) and isinstance(value, gast.Tuple):
             return self._tuple_display(t, value)     # `return a, b`: the parts are returned flat
-        if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) and \
-                value.value.id in self.tuple_parts:
+        tuple_read = isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) and \
+            isinstance(self.types.get(value.value.id), TupleType)
+        if tuple_read and not _literal_index(value.slice) and \
+                (value.value.id in self.tuple_parts or value.value.id in self.active):
+            raise self.unsupported(node, "tuple", "a tuple that carries derivatives may be indexed by integer "
+                                                  "literals only (p[0], p[1]); index an array instead")
+        if tuple_read and value.value.id in self.tuple_parts:
             return self._tuple_element(t, value.value.id, value.slice.value)
         if t not in self.active:
             return [node]
@@ -277,8 +282,13 @@ class ForwardTransform:
     def _rule_tangent(self, node, value, t, ans):
         primal, args, keywords = self._primal_and_args(node, value)
         active = [k for k, a in enumerate(args) if self._active_atom(a)]
-        if not active or primal is stop_gradient or rules.is_non_differentiable(primal):
+        if primal is stop_gradient or rules.is_non_differentiable(primal):
             return None                   # np.zeros_like(x), np.floor(x): no tangent flows through
+        keyword_error = rules.active_keyword_error(value, keywords, self.active)
+        if keyword_error:
+            raise self.unsupported(node, "keyword argument", keyword_error)
+        if not active:
+            return None
         what = src(value.func) if isinstance(value, gast.Call) else type(getattr(value, "op", value)).__name__
         rule = rules.lookup_tangent(primal)
         if rule is None and self._diagonal(value, args, t):
@@ -415,3 +425,7 @@ class ForwardTransform:
             self.tuple_parts[t] = list(zip(values, tangents))
             return [stmt(f"{', '.join(values + tangents)} = {call}")]
         return [stmt(f"{t}, {self.dot(t)} = {call}")]
+
+
+def _literal_index(index):
+    return isinstance(index, gast.Constant) and isinstance(index.value, int) and not isinstance(index.value, bool)

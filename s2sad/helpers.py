@@ -34,18 +34,27 @@ def jit_primal(obj):
         return obj
     if func not in _JITTED:
         _JITTED[func] = None      # recursion guard
-        namespace = with_jitted_helpers(func.__globals__, func.__code__.co_names)
-        clone = pytypes.FunctionType(func.__code__, namespace, func.__name__, func.__defaults__,
-                                     func.__closure__)
+        # Numba compiles no import statements: a function importing inside its body is
+        # compiled as a copy whose imports are resolved globals (and whose calls passing
+        # functions, tuples or None to helpers call specialised copies, as the derivative does)
+        from .normalize.specialize import numba_primal
+        source = numba_primal(func)
+        namespace = with_jitted_helpers(source.__globals__, source.__code__.co_names)
+        clone = pytypes.FunctionType(source.__code__, namespace, func.__name__, func.__defaults__,
+                                     source.__closure__)
         _JITTED[func] = numba.njit(clone)
     return _JITTED[func] or numba.njit(func)
 
 
-def with_jitted_helpers(namespace, names):
-    """A copy of `namespace` in which the user functions among `names` are Numba-compiled."""
+def with_jitted_helpers(namespace, names, extra=None):
+    """A copy of `namespace` in which the user functions among `names` are Numba-compiled;
+    `extra` names (and values) are added, compiled likewise."""
     patched = dict(namespace)
+    if extra:
+        patched.update(extra)
+        names = list(names) + list(extra)
     for name in names:
-        value = namespace.get(name)
+        value = patched.get(name)
         if value is not None and user_function(value) is not None and \
                 not isinstance(value, numba.core.dispatcher.Dispatcher):
             patched[name] = jit_primal(value)

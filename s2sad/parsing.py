@@ -5,6 +5,7 @@ the returned tree is the function's own ``FunctionDef`` (decorators removed),
 every node carries ``lineno`` relative to the *file*, and ``Location`` knows the file
 name so that later passes can report ``file:line``.
 """
+import copy
 import inspect
 import textwrap
 
@@ -89,9 +90,19 @@ class Location:
         return UnsupportedError(message, self.filename, line, construct)
 
 
+SPECIALIZED_FDEF = "__s2sad_fdef__"   # (FunctionDef, Location) of a specialised helper copy
+
+
 def parse_function(func):
-    """Parse `func`; returns (FunctionDef node, Location)."""
+    """Parse `func`; returns (FunctionDef node, Location).
+
+    A specialised copy of a helper (see `normalize.specialize`) has no source of its own:
+    its tree is the helper's, specialised, with the helper's file and lines."""
     func = python_function(func)
+    specialized = getattr(func, SPECIALIZED_FDEF, None)
+    if specialized is not None:
+        fdef, location = specialized
+        return copy.deepcopy(fdef), location
     try:
         lines, first_line = inspect.getsourcelines(func)
     except (OSError, TypeError) as exc:

@@ -37,9 +37,24 @@ def _parameters(func, primals):
     return list(func.__code__.co_varnames[:count])
 
 
+def with_defaults(func, primals):
+    """`primals` followed by the default values of the parameters they leave out."""
+    func = python_function(func)
+    if not isinstance(primals, (tuple, list)):
+        return primals
+    missing = func.__code__.co_argcount - len(primals)
+    defaults = func.__defaults__ or ()
+    if 0 < missing <= len(defaults):
+        return tuple(primals) + tuple(defaults[len(defaults) - missing:])
+    return primals
+
+
 def _with_tangents(func, primals, tangents):
     """(parameter names, names with tangents, the tangents as float64 values)."""
     params = _parameters(func, primals)
+    defaults = python_function(func).__defaults__ or ()
+    if isinstance(tangents, (tuple, list)) and len(primals) - len(defaults) <= len(tangents) < len(primals):
+        tangents = tuple(tangents) + (None,) * (len(primals) - len(tangents))   # defaults held constant
     if not isinstance(tangents, (tuple, list)) or len(tangents) != len(primals):
         raise WrtError(f"tangents must be a tuple with one entry per primal ({len(primals)}), "
                        "None for arguments held constant")
@@ -89,7 +104,9 @@ def _plain(value):
 def jvp(f, primals, tangents, jit=True):
     """Value and Jacobian-vector product of `f` at `primals` along `tangents` (forward mode).
 
-    Returns `(f(*primals), J @ tangents)`, the second shaped like the result."""
+    Returns `(f(*primals), J @ tangents)`, the second shaped like the result. Parameters with
+    defaults may be left out of `primals` (and `tangents`): they are held at their defaults."""
+    primals = with_defaults(f, primals)
     params, wrt, values = _with_tangents(f, primals, tangents)
     types = {p: type_of_value(x) for p, x in zip(params, primals)}
     derivative = derive_tangent(f, wrt, types)
@@ -107,6 +124,8 @@ def vjp(f, *primals, jit=True):
     integer and boolean ones. Each pullback call runs the forward sweep again, then the
     reverse sweep."""
     func = python_function(f)
+    given = len(primals)
+    primals = with_defaults(func, primals)
     params = _parameters(func, primals)
     types = {p: type_of_value(x) for p, x in zip(params, primals)}
     wrt = [p for p in params if types[p] == FLOAT or (isinstance(types[p], Array) and types[p].kind == "f")]
@@ -131,7 +150,7 @@ def vjp(f, *primals, jit=True):
         tapes[:] = out[len(wrt):]
         adjoints = dict(zip(wrt, out[:len(wrt)]))
         return tuple(_adjoint_result(adjoints[p], primals[position[p]]) if p in adjoints else None
-                     for p in params)
+                     for p in params[:given])
 
     return value, pullback
 
@@ -169,6 +188,8 @@ def hvp(f, primals, tangents, jit=True):
 
     Returns one entry per primal: for each argument with a tangent, the corresponding block
     row of H @ v (shaped like the argument); None for arguments held constant."""
+    given = len(primals) if isinstance(primals, (tuple, list)) else None
+    primals = with_defaults(f, primals)
     params, wrt, values = _with_tangents(f, primals, tangents)
     types = {p: type_of_value(x) for p, x in zip(params, primals)}
     derivative = derive_tangent(f, wrt, types, returns="tangent")
@@ -180,7 +201,7 @@ def hvp(f, primals, tangents, jit=True):
     values = [v.copy() if w in derivative.written_parameters else v for w, v in zip(wrt, values)]
     products = gradient(*primals, *values)
     result = dict(zip(wrt, products))
-    return tuple(result.get(p) for p in params)
+    return tuple(result.get(p) for p in params[:given])
 
 
 _MATERIALIZED = {}
@@ -198,6 +219,7 @@ def materialize(derivative):
         return _MATERIALIZED[id(derivative)][1]
     func = python_function(derivative.func)
     namespace = dict(func.__globals__)
+    namespace.update(derivative.namespace)     # local imports, specialised helpers
     namespace.setdefault("np", np)
     namespace.setdefault("math", math)
     namespace.update(runtime.PYTHON)          # helpers the templates use (prod_of_others)

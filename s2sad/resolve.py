@@ -32,6 +32,23 @@ class Resolver:
                 except ValueError:
                     pass
         self.locals = local_names(fdef)
+        self.extra = {}     # global names the lowerings introduced (local imports, specialised helpers)
+
+    def bind(self, name, value):
+        """Make `name` a global reference to `value`; the generated code's namespace gets it too."""
+        self.namespace[name] = value
+        self.extra[name] = value
+
+    @classmethod
+    def for_namespace(cls, namespace, fdef, location):
+        """A resolver for a tree whose globals are `namespace` (a specialised copy being made)."""
+        self = cls.__new__(cls)
+        self.location = location
+        self.namespace = dict(vars(builtins))
+        self.namespace.update(namespace)
+        self.locals = local_names(fdef)
+        self.extra = {}
+        return self
 
     def refresh_locals(self, fdef):
         """Take in the names that lowerings introduced."""

@@ -137,7 +137,8 @@ class ReverseTransform:
                 self.compound_origins.add(origin)
                 if isinstance(node, gast.For):
                     self.defs.setdefault(node.target.id, []).append((pos, True))
-                for n in self._names(getattr(node, "test", None) or getattr(node, "iter", None)):
+                for n in self._names(getattr(node, "test", None) or getattr(node, "iter", None)
+                                     or (node.value if isinstance(node, gast.Expr) else None)):
                     self.uses.setdefault(n, []).append(pos)
         self.alias_group = alias_groups(self.fdef.body, self.types)
         self.stable = {n for n, ds in self.defs.items() if len(ds) == 1 and not ds[0][1]}
@@ -384,6 +385,10 @@ class ReverseTransform:
                 f, r, c = self.for_unit(node, ctx)
             elif isinstance(node, gast.While):
                 f, r, c = self.while_unit(node, ctx)
+            elif isinstance(node, (gast.Expr, gast.Assert, gast.Raise)):
+                # print(...) and assert run in the forward sweep only; a helper's derivative
+                # replays its forward sweep in the caller's reverse sweep: it leaves them out
+                f, r, c = ([] if self.helper else [node]), [], Counts()
             else:
                 raise self.unsupported(node, type(node).__name__, "statement not supported")
             forward.extend(f)
@@ -909,6 +914,14 @@ class BlockPlan:
             whole = value.value.id                 # u = unpacked[k]: the k-th element's own adjoint
             if whole not in tr.active:
                 return []
+            definition = tr.definition.get(whole)
+            if not (isinstance(value.slice, gast.Constant) and isinstance(value.slice.value, int)) or \
+                    (definition is not None and isinstance(definition.value, gast.Tuple)):
+                # element adjoints live for one block: only a helper's tuple result, unpacked at once
+                raise tr.unsupported(tr.origin_node(node), "tuple",
+                                     "a tuple of floats that carries derivatives may only be returned by a "
+                                     "helper and unpacked at once (a, b = h(x)), or be a helper's parameter "
+                                     "read as p[0], p[1], *p or a, b = p; index an array instead")
             element = self._tuple_element(whole, value.slice.value)
             self.received.add(whole)
             terms = [(element, g)]
@@ -1042,8 +1055,13 @@ class BlockPlan:
             raise tr.unsupported(tr.origin_node(node), type(value).__name__,
                                  f"cannot differentiate `{src(value)}` yet")
         active = [k for k, a in enumerate(args) if self._active_atom(a)]
-        if not active or rules.is_non_differentiable(primal):
+        if rules.is_non_differentiable(primal):
             return []                 # np.zeros_like(x), np.floor(x): no derivative flows back
+        keyword_error = rules.active_keyword_error(value, keywords, tr.active)
+        if keyword_error:
+            raise tr.unsupported(tr.origin_node(node), "keyword argument", keyword_error)
+        if not active:
+            return []
         rule = rules.lookup(primal)
         if rule is None and user_function(primal) is not None:
             if keywords:

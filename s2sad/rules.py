@@ -231,6 +231,20 @@ def is_non_differentiable(primal):
     return id(primal) in _NON_DIFFERENTIABLE
 
 
+def active_keyword_error(call, keywords, active):
+    """The message rejecting a keyword argument of `call` that carries a derivative, or None.
+
+    Derivative templates take keywords only as options (`axis=`), which carry no derivative;
+    a keyword naming an input (`np.sum(a=x)`) would have its derivative dropped."""
+    carrying = [k for k, v in keywords.items() if isinstance(v, gast.Name) and v.id in active]
+    if not carrying:
+        return None
+    from .codegen import src
+    what = src(call.func) if isinstance(call, gast.Call) else "the operation"
+    return (f"the keyword argument {carrying[0]}= of {what} carries a derivative, and derivative rules take "
+            "keywords only as options that carry none (such as axis=); pass it positionally")
+
+
 OPERATORS = {
     gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul,
     gast.Div: operator.truediv, gast.Pow: operator.pow, gast.USub: operator.neg,

@@ -2,8 +2,10 @@
 
 Takes the FunctionDef from `parsing`; guarantees (or raises UnsupportedError naming
 file, line and construct) that it contains only: assignments to names and subscripts,
-augmented assignments, `for ... in range(...)`, `while`, `if`/`elif`/`else`, `pass`,
-`break`, `continue` and `return <expr>` (every path must end in one).
+augmented assignments, `for` and `while` loops (with or without `else:`),
+`if`/`elif`/`else`, `pass`, `break`, `continue`, `return <expr>` (every path must end in
+one), `assert`, expression statements that are calls (only `print(...)` survives the
+`statements` lowering), function-local imports, and `*p` as a call argument.
 """
 import gast
 
@@ -16,10 +18,6 @@ _STATEMENT_HINTS = {
     gast.Global: "`global` is not supported; pass the value as an argument",
     gast.Nonlocal: "`nonlocal` is not supported",
     gast.Delete: "`del` is not supported",
-    gast.Raise: "`raise` is not supported inside a differentiated function",
-    gast.Assert: "`assert` is not supported inside a differentiated function",
-    gast.Import: "imports inside the function are not supported; import at module level",
-    gast.ImportFrom: "imports inside the function are not supported; import at module level",
     gast.AsyncFor: "async for is not supported",
     gast.AsyncWith: "async with is not supported",
 }
@@ -34,7 +32,6 @@ _EXPRESSION_HINTS = {
     gast.Await: "await is not supported",
     gast.Dict: "dictionaries are not supported",
     gast.Set: "sets are not supported",
-    gast.Starred: "star-arguments are not supported",
     gast.NamedExpr: "the walrus operator := is not supported",
     gast.JoinedStr: "f-strings are not supported",
 }
@@ -52,34 +49,46 @@ def check_subset(fdef, location, needs_return=True):
             and isinstance(body[0].value.value, str):
         body = body[1:]
         fdef.body = body or [gast.Pass()]
-    from .normalize.returns import ends_with_return
-    if needs_return and not ends_with_return(body):
-        raise location.unsupported(body[-1] if body else fdef, "return",
-                                   "every path through the function must end with `return <expression>`")
+    from .normalize.returns import fall_off
+    ending = fall_off(body, fdef) if needs_return else None
+    if ending is not None:
+        node, what = ending
+        raise location.unsupported(node, "return",
+                                   f"{what} (Python would return None); every path through "
+                                   f"{fdef.name} must end with `return <expression>`")
+    starred_args = set()      # `*p` in a call: expanded by the `calls` lowering (gast.walk is breadth first)
     for node in gast.walk(fdef):
         if node is fdef:
             continue
         for kind, hint in list(_STATEMENT_HINTS.items()) + list(_EXPRESSION_HINTS.items()):
             if type(node) is kind:
                 raise location.unsupported(node, kind.__name__, hint)
+        if isinstance(node, gast.Raise) and (node.exc is None or node.cause is not None):
+            raise location.unsupported(node, "raise", "only `raise ExceptionClass(...)` is supported "
+                                                      "(no bare re-raise, no `from`)")
         if isinstance(node, gast.Return) and node.value is None:
             raise location.unsupported(node, "return", "a bare `return` returns None; return a value")
-        if isinstance(node, (gast.For, gast.While)) and node.orelse:
-            raise location.unsupported(node, "loop else", "`else` clauses on loops are not supported")
         if isinstance(node, gast.Expr) and isinstance(node.value, (gast.Yield, gast.YieldFrom)):
             raise location.unsupported(node, "Yield", _EXPRESSION_HINTS[gast.Yield])
         if isinstance(node, gast.Expr) and not isinstance(node.value, (gast.Constant, gast.Call)):
             raise location.unsupported(node, "expression statement",
-                                       "expression statements (calls for their side effects) are not supported")
+                                       "expression statements are not supported, except print(...)")
+        if isinstance(node, gast.Call):
+            starred_args.update(id(a) for a in node.args if isinstance(a, gast.Starred))
+        if isinstance(node, gast.Starred) and id(node) not in starred_args:
+            raise location.unsupported(node, "Starred", "star-expressions are supported only as arguments "
+                                                        "of calls (`f(*p)`)")
 
 
-def check_call_statements(fdef, location):
-    """After inlining, a call made for its side effects is left only if it calls no helper."""
+def check_call_statements(fdef, location, resolver):
+    """After inlining, a call made for its side effects is left only if it calls no helper
+    (`print(...)` stays: the forward sweep runs it, see `normalize.statements`)."""
+    from .normalize.statements import is_print
     for node in gast.walk(fdef):
-        if isinstance(node, gast.Expr) and isinstance(node.value, gast.Call):
+        if isinstance(node, gast.Expr) and isinstance(node.value, gast.Call) and not is_print(node, resolver):
             raise location.unsupported(node, "expression statement",
                                        "calls made for their side effects are supported for your own helpers "
-                                       "only (they are inlined); this one calls something else")
+                                       "(they are inlined) and print(...) only; this one calls something else")
 
 
 def check_range_loops(fdef, location):

@@ -21,6 +21,7 @@ from .numba_support import numba_obstacles
 from .normalize import normalize
 from .normalize.inline import inline_helpers, resolve_parameter_bindings
 from .normalize.inplace import lower_inplace_updates
+from .normalize.statements import resolve_imports
 from .normalize.split_names import split_names
 from .parsing import parse_function, python_function
 from .resolve import Resolver
@@ -51,6 +52,9 @@ class Derivative:
     call_error: object = None
     written_parameters: set = field(default_factory=set)   # array parameters it may store into
     numba_obstacles: list = field(default_factory=list)    # UnsupportedErrors for jit=True (numba_support)
+    # global names the generated code needs beyond the primal's globals: function-local imports,
+    # specialised copies of helpers (see normalize.calls)
+    namespace: dict = field(default_factory=dict)
 
 
 def normalise_wrt(func, wrt):
@@ -94,21 +98,22 @@ def derive(func, wrt_names, arg_types, helper=False):
 
 def helper_result_type(func, arg_types):
     """The type a helper returns for the given argument types."""
-    fdef, location, resolver, _, _ = _front(func)
+    fdef, location, resolver, _, _ = _front(func, arg_types)
     types = infer_types(fdef.body, resolver, arg_types)
     return _result_type(fdef, types)
 
 
-def _front(func):
+def _front(func, arg_types=None):
     fdef, location = parse_function(func)
     check_subset(fdef, location)
     rename_locals(fdef, RUNTIME_NAMES)       # a user local called `reserve` must not hide the helper
     namer = Namer(all_names(fdef) | set(RUNTIME_NAMES) | set(func.__globals__))
     resolver = Resolver(func, fdef, location)
+    resolve_imports(fdef, location, resolver)      # before inlining: an imported helper may be inlined
     _check_global_names(fdef, resolver, location)
     inline_helpers(fdef, func, location, namer, resolver)
-    check_call_statements(fdef, location)
-    origins = normalize(fdef, location, namer, resolver)
+    check_call_statements(fdef, location, resolver)
+    origins = normalize(fdef, location, namer, resolver, arg_types)
     return fdef, location, resolver, namer, origins
 
 
@@ -150,7 +155,7 @@ def _check_wrt_types(func, wrt_names, arg_types):
 def _typed_front(func, wrt_names, arg_types):
     """The front end both modes share: parsed, normalised, typed, in-place updates lowered,
     aliasing checked."""
-    fdef, location, resolver, namer, origins = _front(func)
+    fdef, location, resolver, namer, origins = _front(func, arg_types)
     _check_wrt_types(func, wrt_names, arg_types)
     types = _infer_with_split_names(fdef, resolver, arg_types, namer, origins, location)
     fdef.body = resolve_parameter_bindings(fdef.body, types, origins)
@@ -213,6 +218,7 @@ def _derive(func, wrt_names, arg_types, helper, ordinal=1):
                            result_type, helper, ordinal)
     derivative.call_error = call_error
     derivative.numba_obstacles = obstacles
+    derivative.namespace = dict(resolver.extra)
     return derivative
 
 
@@ -346,4 +352,5 @@ def _derive_tangent(func, wrt_names, arg_types, helper, returns, ordinal):
                             dict(tr.dependencies))
     derivative.written_parameters = set(parameters_written(fdef, types))
     derivative.numba_obstacles = obstacles
+    derivative.namespace = dict(resolver.extra)
     return derivative

@@ -340,7 +340,7 @@ class TypeInference:
                 if isinstance(args[0], Array):
                     return Array(args[0].ndim - 1, "f") if args[0].ndim > 1 else FLOAT
                 return UNKNOWN
-            if name in ("dot",) and all(isinstance(a, Array) for a in args):
+            if name in ("dot",) and len(args) == 2 and all(isinstance(a, Array) for a in args):
                 ndim = args[0].ndim + args[1].ndim - 2
                 return Array(ndim, "f") if ndim > 0 else FLOAT
             return FLOAT

@@ -116,17 +116,35 @@ def uses_fstring(x):
 
 def expression_statement(x):
     y = x * 2.0
-    print(y)
+    np.sum(y)
     return y
 
 
-def loop_with_else(x):
-    s = x
+def falls_off_the_end(x):
+    y = x * 2.0
+    if y > 1.0:
+        return y
+    y = y * x
+
+
+def falls_off_without_else(x):
+    y = x * 2.0
+    if y > 1.0:
+        return y
+
+
+def falls_off_after_loop(x):
     for i in range(3):
-        s = s * x
+        if x > 1.0:
+            return x
+        x = x * 2.0
+
+
+def falls_off_in_else(x):
+    if x > 1.0:
+        return x
     else:
-        s = s + 1.0
-    return s
+        x = x * 2.0
 
 
 def assigns_loop_variable(x):
@@ -151,8 +169,11 @@ UNSUPPORTED = [
     (uses_global_statement, (0.5,), "global COUNTER", "Global"),
     (uses_dict, (0.5,), 'd = {"a"', "Dict"),
     (uses_fstring, (0.5,), 'label = f"', "JoinedStr"),
-    (expression_statement, (0.5,), "print(y)", "expression statement"),
-    (loop_with_else, (0.5,), "for i in range(3)", "loop else"),
+    (expression_statement, (0.5,), "np.sum(y)", "expression statement"),
+    (falls_off_the_end, (0.5,), "y = y * x", "return"),
+    (falls_off_without_else, (0.5,), "if y > 1.0", "return"),
+    (falls_off_after_loop, (0.5,), "for i in range(3)", "return"),
+    (falls_off_in_else, (0.5,), "x = x * 2.0", "return"),
     (assigns_loop_variable, (0.5,), "i = 2", "loop variable"),
 ]
 
@@ -480,3 +501,33 @@ def test_float32_and_strided_arrays_are_accepted():
     assert np.array_equal(s2sad.grad(reads_two_elements, jit=False)(v), [2.0, 4.0, 0.0])
     g32 = s2sad.grad(reads_two_elements, jit=False)(np.array([1.0, 3.0], dtype=np.float32))
     np.testing.assert_allclose(g32, [2.0, 6.0])
+
+
+# --------------------------------------------------------------------------- tuples (issue 7): a tuple that carries
+# derivatives, read other than element by literal index, is rejected (it was a NameError / AttributeError)
+def pair_by_index(x, p):
+    s = 0.0
+    for i in range(2):
+        s = s + p[i] * x
+    return s
+
+
+def tuple_indexed_in_loop(k, x):
+    return pair_by_index(x, (k, 2.0))
+
+
+def local_tuple_read(k, x):
+    q = (k, 2.0)
+    return x * q[0]
+
+
+@pytest.mark.parametrize("f, where, marker", [(tuple_indexed_in_loop, pair_by_index, "s = s + p[i] * x"),
+                                              (local_tuple_read, local_tuple_read, "return x * q[0]")])
+def test_tuples_read_by_variable_index_or_kept_in_locals_are_unsupported(f, where, marker):
+    with pytest.raises(UnsupportedError) as info:
+        s2sad.grad(f, wrt=(0, 1), jit=False)(3.0, 2.0)
+    assert info.value.construct == "tuple"
+    assert info.value.lineno == line_of(where, marker)
+    if f is tuple_indexed_in_loop:
+        with pytest.raises(UnsupportedError):
+            s2sad.jvp(f, (3.0, 2.0), (1.0, 0.0), jit=False)

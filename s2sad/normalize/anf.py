@@ -12,7 +12,8 @@ simple statement is one of
 where an atom is a local name, a constant or a global reference. Temporaries get
 readable names derived from what they hold (`k_times_d`, `x_i_plus_1`) and are assigned
 exactly once. `if`/`while` tests and `range(...)` arguments are left as written: they
-are evaluated by the forward sweep only (the reverse sweep replays recorded decisions).
+are evaluated by the forward sweep only (the reverse sweep replays recorded decisions);
+so are `print(...)` and `assert` statements.
 """
 import gast
 
@@ -41,6 +42,8 @@ class _ANF:
         self.computed = {}      # within one statement, equal subexpressions share a temporary
         if isinstance(stmt, gast.Pass):
             return []
+        if isinstance(stmt, (gast.Expr, gast.Assert, gast.Raise)):
+            return [stmt]      # print(...), assert: run by the forward sweep as written, never differentiated
         if isinstance(stmt, gast.If):
             stmt.body, stmt.orelse = self.body(stmt.body), self.body(stmt.orelse)
             return [stmt]
@@ -132,8 +135,12 @@ class _ANF:
                 func = gast.Attribute(value=self.atom(func.value, out, stem), attr=func.attr,
                                       ctx=gast.Load())
             else:
-                raise self.location.unsupported(self.current, "call",
-                                                "only calls of module-level functions are supported")
+                raise self.location.unsupported(
+                    self.current, "call",
+                    f"only calls of module-level functions are supported; `{func.id}` is a local name. "
+                    "A helper may call a function passed to it: differentiate a function that passes "
+                    "a module-level function (`rk4(rhs, ...)`)" if isinstance(func, gast.Name) else
+                    "only calls of module-level functions are supported")
         args = [self.argument(a, out, stem) for a in expr.args]
         keywords = [gast.keyword(arg=k.arg, value=self.argument(k.value, out, stem))
                     for k in expr.keywords]

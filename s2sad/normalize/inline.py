@@ -230,6 +230,16 @@ class _Inliner:
             if p not in rebound and isinstance(arg, gast.Name) and arg.id in self.resolver.locals:
                 mapping[p] = arg.id
                 continue
+            function = _function_argument(arg, self.resolver)
+            if p not in rebound and function is not None:
+                # a function passed in (`fill(f=np.sin, ...)`): the body calls it by a global name
+                if isinstance(arg, gast.Name):
+                    mapping[p] = arg.id
+                else:
+                    stem = getattr(function, "__name__", None)
+                    mapping[p] = self.namer.fresh(stem if isinstance(stem, str) and stem.isidentifier() else p)
+                    self.resolver.bind(mapping[p], function)
+                continue
             view = _view_parts(arg, self.resolver) if p not in rebound else None
             if view is not None:
                 base, parts = view
@@ -311,6 +321,17 @@ def resolve_parameter_bindings(body, types, origins):
                 if isinstance(node, gast.Name) and node.id in renamed:
                     node.id = renamed[node.id]
     return body
+
+
+def _function_argument(arg, resolver):
+    """The function a global reference passed as an argument denotes, else None."""
+    if not (isinstance(arg, (gast.Name, gast.Attribute)) and resolver.is_global_ref(arg)):
+        return None
+    try:
+        value = resolver.value_of(arg)
+    except Exception:
+        return None
+    return value if callable(value) and not isinstance(value, type) else None
 
 
 def _walk_statements(body):

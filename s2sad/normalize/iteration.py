@@ -89,7 +89,7 @@ def lower_iteration(body, namer, location, origins):
             assignments.append(synthesized(assign(store(name_node.id), value), stmt))
         count = lengths[0] if len(lengths) == 1 else gast.Call(func=load("min"), args=lengths, keywords=[])
         loop = gast.For(target=store(index), iter=gast.Call(func=load("range"), args=[count], keywords=[]),
-                        body=assignments + stmt.body, orelse=[], type_comment=None)
+                        body=assignments + stmt.body, orelse=stmt.orelse, type_comment=None)
         gast.copy_location(loop, stmt)
         loop.s2sad_origin = getattr(stmt, "s2sad_origin", None)
         return before + [loop]

@@ -11,6 +11,8 @@ import gast
 
 from .walk import assign, load, store
 
+BREAK_FLAG = "s2sad_break_flag"
+
 
 def _exits_here(stmts, kind):
     """Does this loop body (not its inner loops) contain a `kind` statement?"""
@@ -33,7 +35,9 @@ def lower_loop_exits(body, namer, origins):
 
     def rewrite_loop(loop):
         loop.body = rewrite(loop.body)
-        broke = namer.fresh("broke") if _exits_here(loop.body, gast.Break) else None
+        # `loop_else` may have named the flag already: its `else:` runs under `if not broke:`
+        broke = (getattr(loop, BREAK_FLAG, None) or namer.fresh("broke")) \
+            if _exits_here(loop.body, gast.Break) else None
         skipped = namer.fresh("skip_rest") if _exits_here(loop.body, gast.Continue) else None
         if not broke and not skipped:
             return [loop]

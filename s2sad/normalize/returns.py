@@ -1,10 +1,12 @@
 """Lowering: early `return` to a result variable and a flag.
 
-Takes a body whose every path ends in `return` (the last statement, or an `if` whose
-branches all end in `return`). Guarantees a single `return result` as the last statement:
+Takes a body whose every path ends in `return` (see `ends_with_return`: the last statement
+returns, or is an `if` whose branches all do, a `while True:` left only by `return`, or a loop
+whose `else:` returns; `statements` has dropped whatever follows). Guarantees a single `return result` as the last statement:
 each `return e` becomes `result = e; returned = True`, inside loops followed by `break`
 (lowered next by `loop_exits`), and the statements after anything that may have returned
-run under `if not returned:`.
+run under `if not returned:`. A flag nothing reads (every return is in the last statement,
+or in a `while True:` loop) is not set at all.
 """
 import gast
 
@@ -12,14 +14,59 @@ from .walk import assign, load, store
 
 
 def ends_with_return(body):
-    if not body:
-        return False
-    last = body[-1]
-    if isinstance(last, gast.Return):
-        return True
-    if isinstance(last, gast.If):
-        return ends_with_return(last.body) and ends_with_return(last.orelse)
+    """Does every path through `body` end in `return` (statements after one that does never run)?"""
+    return any(always_returns(stmt) for stmt in body)
+
+
+def always_returns(stmt):
+    """Does every path through `stmt` end in `return`?
+
+    `if`/`else` whose branches both return; `while True:` that never breaks (it can only be
+    left by `return`); a loop with an `else:` that returns and no `break` of its own."""
+    if isinstance(stmt, (gast.Return, gast.Raise)):
+        return True                     # a raise ends the path too: nothing is returned from it
+    if isinstance(stmt, gast.If):
+        return ends_with_return(stmt.body) and ends_with_return(stmt.orelse)
+    if isinstance(stmt, (gast.For, gast.While)) and not _breaks(stmt.body):
+        if isinstance(stmt, gast.While) and isinstance(stmt.test, gast.Constant) and stmt.test.value is True:
+            return True
+        return ends_with_return(stmt.orelse)
     return False
+
+
+def _breaks(stmts):
+    """Does a loop body contain a `break` of its own (not of an inner loop)?"""
+    for stmt in stmts:
+        if isinstance(stmt, gast.Break):
+            return True
+        if isinstance(stmt, gast.If) and (_breaks(stmt.body) or _breaks(stmt.orelse)):
+            return True
+    return False
+
+
+def fall_off(body, parent):
+    """Where a path through `body` (the body of `parent`) reaches its end without `return`:
+    (node to report, what happens), or None if every path returns."""
+    if ends_with_return(body):
+        return None
+    if not body:
+        return parent, "the function body is empty"
+    last = body[-1]
+    if isinstance(last, gast.If):
+        inner = fall_off(last.body, last)
+        if inner is not None:
+            return inner
+        if not last.orelse:
+            return last, f"when `if {_source(last.test)}:` is false, the function ends without `return`"
+        return fall_off(last.orelse, last)
+    if isinstance(last, (gast.For, gast.While)):
+        return last, "when this loop ends, the function ends without `return`"
+    return last, "after this statement the function ends without `return`"
+
+
+def _source(node):
+    from ..codegen import src
+    return src(node)
 
 
 def _returns(node):
@@ -84,4 +131,21 @@ def lower_returns(body, namer, origins):
     first = body[0]
     lowered = [flag_set(False, first)] + rewrite(body, False)
     final = synthesized(gast.Return(value=load(result)), body[-1])
+    if not any(isinstance(n, gast.Name) and n.id == flag and isinstance(n.ctx, gast.Load)
+               for s in lowered for n in gast.walk(s)):
+        lowered = _without_assignments(lowered, flag)   # nothing follows a return: no flag needed
     return lowered + [final]
+
+
+def _without_assignments(stmts, target):
+    out = []
+    for stmt in stmts:
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) and \
+                stmt.targets[0].id == target:
+            continue
+        for field in ("body", "orelse"):
+            block = getattr(stmt, field, None)
+            if isinstance(block, list) and block:
+                setattr(stmt, field, _without_assignments(block, target) or [gast.Pass()])
+        out.append(stmt)
+    return out

@@ -51,6 +51,13 @@ class _Webs:
         if isinstance(node, gast.While):
             self.read(node.test, state)
             return self.loop(node, state, lambda s: (self.read(node.test, s), s)[1])
+        if isinstance(node, gast.Assert):        # forward-only statements read names too
+            self.read(node.test, state)
+            self.read(node.msg, state)
+            return state
+        if isinstance(node, gast.Raise):
+            self.read(node.exc, state)
+            return state
         for target in _targets(node):
             if not isinstance(target, gast.Name):
                 self.read(target, state)         # a[i] = v reads the binding of a

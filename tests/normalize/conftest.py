@@ -1,7 +1,8 @@
 """Fixtures for unit tests of the lowerings in `s2sad.normalize`.
 
-`lower(func, *stages)` parses a module-level function and runs the named lowerings in
-the given order, the way `s2sad.normalize.normalize` calls them; `run_lowered(fdef, func)`
+`lower(func, *stages, arg_types=None)` parses a module-level function and runs the named
+lowerings in the given order, the way `s2sad.normalize.normalize` calls them (`arg_types`:
+the argument types `calls` reads tuple lengths from); `run_lowered(fdef, func)`
 renders the lowered FunctionDef back to source, executes it in the function's globals
 and returns the resulting Python function.
 """
@@ -14,21 +15,43 @@ import pytest
 
 from s2sad.codegen import render
 from s2sad.naming import Namer, all_names
+from s2sad.normalize import Origins
 from s2sad.normalize.anf import to_anf
 from s2sad.normalize.augassign import lower_augassign
+from s2sad.normalize.calls import bind_calls
 from s2sad.normalize.ifexp import lower_ifexp
+from s2sad.normalize.iteration import lower_iteration
+from s2sad.normalize.loop_else import lower_loop_else
+from s2sad.normalize.loop_exits import lower_loop_exits
+from s2sad.normalize.returns import lower_returns
+from s2sad.normalize.statements import lower_statements, resolve_imports
 from s2sad.normalize.unpack import lower_unpacking
 from s2sad.parsing import parse_function
 from s2sad.resolve import Resolver
 
 
-def _lower(func, *stages):
+def _lower(func, *stages, arg_types=None):
     fdef, location = parse_function(func)
     namer = Namer(all_names(fdef) | {"reserve", "np", "math"} | set(func.__globals__))
     resolver = Resolver(func, fdef, location)
     original = copy.deepcopy(fdef)
+    origins = Origins()
+    origins.tag(fdef.body)
     for stage in stages:
-        if stage == "augassign":
+        if stage == "statements":
+            resolve_imports(fdef, location, resolver)
+            fdef.body = lower_statements(fdef.body, location, resolver)
+        elif stage == "calls":
+            bind_calls(fdef, location, namer, resolver, arg_types)
+        elif stage == "iteration":
+            fdef.body = lower_iteration(fdef.body, namer, location, origins)
+        elif stage == "loop_else":
+            fdef.body = lower_loop_else(fdef.body, namer, origins)
+        elif stage == "returns":
+            fdef.body = lower_returns(fdef.body, namer, origins)
+        elif stage == "loop_exits":
+            fdef.body = lower_loop_exits(fdef.body, namer, origins)
+        elif stage == "augassign":
             fdef.body = lower_augassign(fdef.body)
         elif stage == "unpack":
             fdef.body = lower_unpacking(fdef.body, namer, location)
@@ -43,9 +66,11 @@ def _lower(func, *stages):
                            resolver=resolver)
 
 
-def _run_lowered(fdef, func):
+def _run_lowered(fdef, func, extra=None):
+    """`extra`: global names the lowerings bound (`resolver.extra`: local imports, specialised helpers)."""
     source = render(gast.Module(body=[copy.deepcopy(fdef)], type_ignores=[]))
     namespace = dict(func.__globals__)
+    namespace.update(extra or {})
     exec(compile(source, f"<lowered {func.__name__}>", "exec"), namespace)
     lowered = namespace[fdef.name]
     lowered.source = source
