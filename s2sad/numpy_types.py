@@ -177,6 +177,12 @@ def numpy_call_type(func, node, args, resolver):
         return ufunc_type(func, args) if func.signature is None and not node.keywords else UNKNOWN
     if getattr(func, "__module__", None) == "math" and callable(func):
         return _MATH_RESULTS.get(func, FLOAT)
+    if func in (np.sort, np.diff):
+        x = args[0] if len(args) == 1 and not node.keywords else None
+        return x if isinstance(x, Array) and x.ndim == 1 else UNKNOWN     # 1-D only (no axis, n)
+    if func is np.cumsum:
+        x = args[0] if len(args) == 1 and not node.keywords else None
+        return Array(1, x.kind) if isinstance(x, Array) else UNKNOWN      # flattens without axis
     if func is np.roll:
         return args[0] if isinstance(args[0], Array) else UNKNOWN
     if func in (np.concatenate, np.hstack, np.vstack):

@@ -195,6 +195,34 @@ def pop_array2(tape, top):
 
 
 # --------------------------------------------------------------------------- products
+def unsort(g, x):
+    """The adjoint of `np.sort(x)` (1-D): `g[k]` goes back to where the k-th smallest came from."""
+    order = np.argsort(x)
+    out = np.empty_like(g)
+    for k in range(order.shape[0]):
+        out[order[k]] = g[k]
+    return out
+
+
+def cumsum_adjoint(g, x):
+    """The adjoint of `np.cumsum(x)` (flattened): a cumulative sum from the end, shaped like x."""
+    out = np.empty(g.shape[0])
+    running = 0.0
+    for k in range(g.shape[0] - 1, -1, -1):
+        running += g[k]
+        out[k] = running
+    return out.reshape(x.shape)
+
+
+def diff_adjoint(g):
+    """The adjoint of `np.diff(x)` (1-D): d[i] = x[i + 1] - x[i]."""
+    out = np.zeros(g.shape[0] + 1)
+    for i in range(g.shape[0]):
+        out[i + 1] += g[i]
+        out[i] -= g[i]
+    return out
+
+
 def prod_of_others(x):
     """out[i] = the product of every element of x but x[i] (the derivative of np.prod),
     exact where x has zeros (unlike np.prod(x) / x)."""
@@ -222,9 +250,12 @@ def _prod_of_others_loop(x):
 _reserve_compiled = numba.njit(cache=True)(reserve)
 PYTHON = {"reserve": reserve, "unbroadcast": unbroadcast, "dot_adjoint_a": dot_adjoint_a,
           "dot_adjoint_b": dot_adjoint_b, "push_array": push_array, "pop_array1": pop_array1,
-          "pop_array2": pop_array2, "prod_of_others": prod_of_others}
+          "pop_array2": pop_array2, "prod_of_others": prod_of_others, "unsort": unsort,
+          "diff_adjoint": diff_adjoint, "cumsum_adjoint": cumsum_adjoint}
 COMPILED = dict(PYTHON, reserve=_reserve_compiled, pop_array1=numba.njit(cache=True)(pop_array1),
-                pop_array2=numba.njit(cache=True)(pop_array2),
+                pop_array2=numba.njit(cache=True)(pop_array2), unsort=numba.njit(cache=True)(unsort),
+                diff_adjoint=numba.njit(cache=True)(diff_adjoint),
+                cumsum_adjoint=numba.njit(cache=True)(cumsum_adjoint),
                 prod_of_others=numba.njit(cache=True)(_prod_of_others_loop))
 NAMES = tuple(PYTHON)
 

@@ -67,6 +67,47 @@ def square(g, ans, x):
     return 2.0 * g * x
 
 
+@adjoint(np.sort)
+def sort(g, ans, x):
+    # the sorted vector is a permutation of x: its adjoint goes back where each element came from
+    return unsort(g, x)
+
+
+@tangent(np.sort)
+def sort_tangent(t, ans, x):
+    return t[np.argsort(x)]
+
+
+@adjoint(np.cumsum)
+def cumsum(g, ans, x):
+    return cumsum_adjoint(g, x)
+
+
+@tangent(np.cumsum)
+def cumsum_tangent(t, ans, x):
+    return np.cumsum(t)
+
+
+@adjoint(np.diff)
+def diff(g, ans, x):
+    return diff_adjoint(g)
+
+
+@tangent(np.diff)
+def diff_tangent(t, ans, x):
+    return np.diff(t)
+
+
+@adjoint(np.asarray, np.ascontiguousarray)
+def asarray(g, ans, x):
+    return g
+
+
+@tangent(np.asarray, np.ascontiguousarray)
+def asarray_tangent(t, ans, x):
+    return t
+
+
 @adjoint(np.roll)
 def roll(g, ans, x, shift, axis=None):
     return np.roll(g, -shift) if axis is None else np.roll(g, -shift, axis), None

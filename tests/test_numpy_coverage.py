@@ -201,3 +201,40 @@ NO_HVP = {"interp", "interp-in-loop", "norm", "norm-1-and-spectral", "cholesky",
 def test_hessian_vector_products(label, f, args, wrt):
     from s2sad.testing import check_hvp
     check_hvp(f, args, wrt, jit=False)
+
+
+# sort, cumsum, diff, asarray (found missing by the real-code corpus: QuantEcon's lorenz_curve)
+def sorted_weights(x):
+    s = np.sort(x)
+    w = np.cumsum(s)
+    return np.sum(np.diff(w) * s[1:]) + np.sum(np.asarray(x) * w)
+
+
+def lorenz_curve(y):
+    n = len(y)
+    y = np.sort(y)
+    s = np.zeros(n + 1)
+    s[1:] = np.cumsum(y)
+    cum_people = np.zeros(n + 1)
+    cum_income = np.zeros(n + 1)
+    for i in range(1, n + 1):
+        cum_people[i] = i / n
+        cum_income[i] = s[i] / s[n]
+    return cum_people, cum_income
+
+
+def gini_from_lorenz(y):
+    cum_people, cum_income = lorenz_curve(y)
+    area = 0.0
+    for i in range(1, cum_people.shape[0]):
+        area += 0.5 * (cum_people[i] - cum_people[i - 1]) * (cum_income[i] + cum_income[i - 1])
+    return 0.5 - area
+
+
+@pytest.mark.parametrize("jit", [True, False])
+def test_sort_cumsum_diff_asarray(jit):
+    x = np.array([0.7, -0.2, 1.5, 0.3, -1.1])
+    check_grads(sorted_weights, (x,), wrt=0, jit=jit)
+    check_jvp(sorted_weights, (x,), wrt=(0,), jit=jit)
+    y = np.random.default_rng(1).pareto(3.0, 12) + 1.0
+    check_grads(gini_from_lorenz, (y,), wrt=0, jit=jit)
