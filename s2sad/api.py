@@ -12,6 +12,7 @@ import numpy as np
 from . import cache, rules, runtime
 from .errors import NonDifferentiableError, S2SADError
 from .helpers import with_jitted_helpers
+from .numba_support import raised_while_compiling
 from .parsing import python_function
 from .transform import derive, normalise_wrt
 from .types import FLOAT, INT, Array, type_of_value, TupleType
@@ -81,7 +82,6 @@ class Specialization:
         d = self.derivative
         position = {p: i for i, p in enumerate(d.params)}
         buffers = [np.zeros_like(args[position[w]]) for w in d.wrt_arrays]
-        compiled_before = len(getattr(self.func, "signatures", ()))
         try:
             out = self.func(*args, seed, *buffers, *self.tapes)
         except numba.core.errors.TypingError as exc:
@@ -89,7 +89,7 @@ class Specialization:
                 f"Numba could not compile the derivative of {d.func.__name__}:\n{exc}\n"
                 "Try jit=False to run the same code in Python, and s2sad.show(...) to read it.") from None
         except Exception as exc:
-            if not self.jit or isinstance(exc, S2SADError) or len(self.func.signatures) > compiled_before:
+            if not self.jit or isinstance(exc, S2SADError) or not raised_while_compiling(exc):
                 raise                   # raised by the compiled code as it ran
             # Numba failed while compiling (some failures escape as a bare AssertionError)
             raise CompilationError(

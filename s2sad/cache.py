@@ -38,6 +38,10 @@ def _fingerprint(value, depth=0):
         return repr((type(value).__name__, value.item())).encode()
     if isinstance(value, types.ModuleType):
         return value.__name__.encode()
+    if isinstance(value, (np.ufunc, types.BuiltinFunctionType)) or \
+            (callable(value) and (getattr(value, "__module__", None) or "").split(".")[0] in ("numpy", "math")):
+        # library functions: the same in every process (an id() would change the key each run)
+        return f"{getattr(value, '__module__', None)}.{getattr(value, '__qualname__', getattr(value, '__name__', ''))}".encode()
     if isinstance(value, tuple):
         return b"(" + b",".join(_fingerprint(v, depth) for v in value) + b")"
     py = getattr(value, "py_func", value)

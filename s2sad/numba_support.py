@@ -53,3 +53,14 @@ def _node_obstacles(node, types, resolver):
                          if isinstance(e, gast.Name) and isinstance(types.get(e.id), Array)}
                 if len(ndims) > 1:
                     yield (what, f"Numba cannot compile {what} of arrays with different ndims (`{src(sub)}`)")
+
+
+def raised_while_compiling(exc):
+    """Did Numba raise `exc` while compiling (some failures escape as a bare AssertionError),
+    rather than the compiled code as it ran (an `assert` or `raise` of the user's)? An
+    exception from compiled code carries no frames of Numba's own modules."""
+    import os
+    import traceback
+    import numba
+    package = os.path.dirname(numba.__file__)
+    return any(frame.filename.startswith(package) for frame in traceback.extract_tb(exc.__traceback__))

@@ -22,6 +22,7 @@ from . import cache, runtime
 from .api import CompilationError, GradientFunction, build
 from .errors import NonDifferentiableError, S2SADError, WrtError
 from .helpers import jit_primal
+from .numba_support import raised_while_compiling
 from .parsing import python_function
 from .transform import derive, derive_tangent
 from .types import FLOAT, Array, type_of_value
@@ -78,15 +79,13 @@ def _with_tangents(func, primals, tangents):
 
 
 def _call(built, name, args):
-    compiled_before = len(getattr(built, "signatures", ()))
     try:
         return built(*args)
     except numba.core.errors.TypingError as exc:
         raise CompilationError(f"Numba could not compile the derivative of {name}:\n{exc}\n"
                                "Try jit=False to run the same code in Python.") from None
     except Exception as exc:
-        if not hasattr(built, "signatures") or isinstance(exc, S2SADError) or \
-                len(built.signatures) > compiled_before:
+        if not hasattr(built, "signatures") or isinstance(exc, S2SADError) or not raised_while_compiling(exc):
             raise                       # raised by the code as it ran
         # Numba failed while compiling (some failures escape as a bare AssertionError)
         raise CompilationError(f"Numba could not compile the derivative of {name}: {type(exc).__name__}: {exc}\n"

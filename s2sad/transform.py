@@ -20,6 +20,7 @@ from .naming import Namer, all_names, rename_locals
 from .numba_support import numba_obstacles
 from .normalize import normalize
 from .normalize.inline import inline_helpers, resolve_parameter_bindings
+from .normalize.ellipsis import lower_ellipsis
 from .normalize.inplace import lower_inplace_updates
 from .normalize.statements import resolve_imports
 from .normalize.split_names import split_names
@@ -96,11 +97,23 @@ def derive(func, wrt_names, arg_types, helper=False):
     return _DERIVED[key]
 
 
+_TYPING = []     # helpers whose result type is being inferred, innermost last
+
+
 def helper_result_type(func, arg_types):
     """The type a helper returns for the given argument types."""
-    fdef, location, resolver, _, _ = _front(func, arg_types)
-    types = infer_types(fdef.body, resolver, arg_types)
-    return _result_type(fdef, types)
+    if func in _TYPING:
+        fdef, location = parse_function(func)
+        raise location.unsupported(fdef, "recursion",
+                                   f"{func.__name__} calls itself (directly or through other helpers); "
+                                   "recursive functions are not supported yet")
+    _TYPING.append(func)
+    try:
+        fdef, location, resolver, _, _ = _front(func, arg_types)
+        types = infer_types(fdef.body, resolver, arg_types)
+        return _result_type(fdef, types)
+    finally:
+        _TYPING.pop()
 
 
 def _front(func, arg_types=None):
@@ -159,6 +172,7 @@ def _typed_front(func, wrt_names, arg_types):
     _check_wrt_types(func, wrt_names, arg_types)
     types = _infer_with_split_names(fdef, resolver, arg_types, namer, origins, location)
     fdef.body = resolve_parameter_bindings(fdef.body, types, origins)
+    fdef.body = lower_ellipsis(fdef.body, types)
     fdef.body = lower_inplace_updates(fdef.body, types, namer)
     check_aliasing(fdef.body, types, location, origins)
     return fdef, location, resolver, namer, origins, types, _result_type(fdef, types)

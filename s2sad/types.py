@@ -252,6 +252,21 @@ class TypeInference:
             return {"f": FLOAT, "i": INT, "b": BOOL}.get(base.kind, UNKNOWN)
         return Array(ndim, base.kind)
 
+    def tuple_slice(self, base, part):
+        """`shape[1:]`: a tuple whose length is known when the bounds are literals."""
+        bounds = []
+        for bound in (part.lower, part.upper, part.step):
+            if bound is None:
+                bounds.append(None)
+            elif isinstance(bound, gast.Constant) and isinstance(bound.value, int):
+                bounds.append(bound.value)
+            elif isinstance(bound, gast.UnaryOp) and isinstance(bound.op, gast.USub) and \
+                    isinstance(bound.operand, gast.Constant) and isinstance(bound.operand.value, int):
+                bounds.append(-bound.operand.value)
+            else:
+                return UNKNOWN
+        return TupleType(base.elts[slice(*bounds)])
+
     def call(self, node):
         if isinstance(node.func, gast.Attribute) and not self.resolver.is_global_ref(node.func):
             base = self.expr(node.func.value)       # method call: x.copy(), x.sum()
@@ -305,7 +320,8 @@ class TypeInference:
             return Array(ndim, kind)
         if func is np.array and args and isinstance(args[0], TupleType):
             kinds = {e for e in args[0].elts}
-            return Array(1, "f" if FLOAT in kinds or _dtype_kind(node, self.resolver) == "f" else "i")
+            natural = "f" if FLOAT in kinds else "b" if kinds == {BOOL} else "i" if kinds <= {INT, BOOL} else "?"
+            return Array(1, _dtype_kind(node, self.resolver, natural))     # np.array([0, 1]) holds ints
         if name in _LIKE:
             base = args[0] if args else UNKNOWN
             if isinstance(base, Array) and name.endswith("_like"):

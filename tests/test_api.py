@@ -338,3 +338,11 @@ def test_show_forward_mode(capsys):
     compile(text, "x", "exec")
     with pytest.raises(s2sad.S2SADError, match="mode"):
         s2sad.show(energy, 0, mode="hessian")
+
+
+def test_cache_key_of_library_functions_is_the_same_in_every_process():
+    # NumPy ufuncs and math functions were keyed by id(): every process compiled anew
+    from s2sad.cache import _fingerprint
+    import math as _math
+    assert str(id(np.sin)).encode() not in _fingerprint(np.sin)
+    assert str(id(_math.exp)).encode() not in _fingerprint(_math.exp)

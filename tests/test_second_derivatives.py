@@ -63,3 +63,21 @@ def test_what_cannot_be_composed_yet_raises_instead_of_answering_something_else(
 
 def lambda_free_sum(x):
     return np.sum(x * x)
+
+
+def recursive_power(x, n):
+    if n == 0:
+        return 1.0
+    return x * recursive_power(x, n - 1)
+
+
+def calls_recursive_power(x):
+    return recursive_power(x, 3)
+
+
+@pytest.mark.parametrize("func, args", [(calls_recursive_power, (1.5,)), (recursive_power, (1.5, 3))])
+def test_recursion_is_a_clear_error_not_a_crash(func, args):
+    # was Python's RecursionError from inside type inference (found by the corpus: lets_be_rational)
+    with pytest.raises(s2sad.UnsupportedError, match="calls itself") as info:
+        s2sad.grad(func)(*args)
+    assert info.value.construct == "recursion"

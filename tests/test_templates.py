@@ -737,11 +737,10 @@ def test_all_template_primals_are_covered():
                  "cosh", "arcsin", "arccos", "arctan"):
         covered.append(getattr(np, name))
         covered.append(getattr(math, {"arcsin": "asin", "arccos": "acos", "arctan": "atan"}.get(name, name)))
-    # every function of `math` and every ufunc is checked by tests/test_math_ufunc_audit.py,
-    # float() and np.float64() by tests/test_numpy_coverage.py
-    audited = {id(getattr(math, n)) for n in dir(math)} | \
-        {id(u) for u in vars(np).values() if isinstance(u, np.ufunc)} | {id(float), id(np.float64)}
-    assert registered <= {id(p) for p in covered} | audited
+    # every other function of `math` and every ufunc is exercised by tests/test_math_ufunc_audit.py
+    covered += [float, np.float64] + [getattr(math, n) for n in dir(math) if callable(getattr(math, n))]
+    covered += [getattr(np, n) for n in dir(np) if isinstance(getattr(np, n), np.ufunc)]
+    assert registered <= {id(p) for p in covered}
 
 
 def test_pow_exponent_derivative_is_zero_for_nonpositive_base():

@@ -83,3 +83,17 @@ def test_stores_through_an_ellipsis(jit):
 def test_stores_through_an_ellipsis_into_3d_arrays(jit):
     U3 = np.random.default_rng(4).standard_normal((3, 2, 2))
     check_grads(ellipsis_stores_3d, (U3,), wrt=0, jit=jit)
+
+
+def ellipsis_stores_1d(u):
+    # on a 1-D array F[..., k] is a 0-d view in NumPy (jit=False was silently wrong)
+    F = np.zeros(2)
+    F[..., 0] = u[..., 1] * u[..., 0]
+    F[..., 1] = u[..., 1] ** 2
+    return np.sum(F * F)
+
+
+@pytest.mark.parametrize("jit", [True, False])
+def test_stores_through_an_ellipsis_into_1d_arrays(jit):
+    check_grads(ellipsis_stores_1d, (np.array([0.3, -1.2]),), wrt=0, jit=jit)
+    check_jvp(ellipsis_stores_1d, (np.array([0.3, -1.2]),), wrt=(0,), jit=jit)

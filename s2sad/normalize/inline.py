@@ -174,9 +174,9 @@ class _Inliner:
         elif used:
             raise self.location.unsupported(call, "call", f"{helper.__name__} returns nothing, "
                                                           "but its result is used")
-        self.check_globals(hdef, hresolver, helper)
         args = self.bind(call, helper, hdef)
         mapping, views, before = self.parameters(hdef, args, body, stmt)
+        mapping.update(self.import_globals(body, hdef, hresolver))
         for name_ in sorted(local_names(hdef) - set(mapping) - set(views)):
             mapping[name_] = self.namer.fresh(name_)
         body = [_Substitute(mapping, views).visit(s) for s in body]
@@ -265,20 +265,28 @@ class _Inliner:
             before.append(binding)
         return mapping, views, before
 
-    def check_globals(self, hdef, hresolver, helper):
-        """Names the helper reads from its module must mean the same in the caller's."""
+    def import_globals(self, body, hdef, hresolver):
+        """The helper's global names, as the caller's: {name: name in the caller's code}.
+
+        A name that means something else in the caller's module (`abs` imported from NumPy
+        there, a helper of the helper's module, a constant) gets a fresh global name bound to
+        the helper's object, so the inlined code keeps the helper's meaning."""
         locals_ = local_names(hdef)
-        for node in gast.walk(hdef):
-            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) and node.id not in locals_:
-                mine = hresolver.namespace.get(node.id, _MISSING)
-                theirs = self.resolver.namespace.get(node.id, _MISSING)
-                if mine is _MISSING:
-                    continue                  # reported as an undefined name later
-                if theirs is not mine or node.id in self.resolver.locals:
-                    raise self.location.unsupported(
-                        node, "name", f"{helper.__name__} (inlined here because it writes into its arguments) "
-                                      f"reads {node.id!r}, which means something else where it is called; "
-                                      f"import {node.id!r} into the caller's module under the same name")
+        renamed = {}
+        for node in (n for stmt in body for n in gast.walk(stmt)):
+            if not (isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load)) or node.id in locals_ \
+                    or node.id in renamed:
+                continue
+            mine = hresolver.namespace.get(node.id, _MISSING)
+            if mine is _MISSING:
+                continue                      # reported as an undefined name later
+            theirs = self.resolver.namespace.get(node.id, _MISSING)
+            if theirs is mine and node.id not in self.resolver.locals:
+                continue
+            fresh = self.namer.fresh(node.id)
+            self.resolver.bind(fresh, mine)
+            renamed[node.id] = fresh
+        return renamed
 
     def relocate(self, body, helper, hlocation):
         """Give the inlined statements virtual line numbers that map back to the helper's lines."""

@@ -104,3 +104,19 @@ def test_what_cannot_be_inlined_is_a_clear_error(func, construct):
         s2sad.grad(func)(np.array([0.5, 0.2, 0.1]))
     assert info.value.construct == construct
     assert "test_inline.py" in str(info.value)
+
+
+from numpy import abs  # noqa: E402  (the caller's `abs` is NumPy's; the helper's is the builtin)
+from tests.programs.inlined_from_another_module import fill_scaled  # noqa: E402
+
+
+def calls_a_helper_of_another_module(x):
+    out = np.zeros(x.shape[0])
+    fill_scaled(out, x)
+    return np.sum(out * out) + abs(-2.0)
+
+
+@pytest.mark.parametrize("jit", [True, False])
+def test_inlined_helper_keeps_the_meaning_of_its_module_names(jit):
+    # the helper reads SCALE, twice, math and the builtin abs from its own module
+    check_grads(calls_a_helper_of_another_module, (np.array([0.3, -0.4, 1.2]),), wrt=0, jit=jit)
