@@ -161,6 +161,8 @@ class ForwardTransform:
         if tangent is None:
             tangent = self.zero_like(t)
             overwrites = False
+        if isinstance(self.types.get(t), TupleType) and isinstance(tangent, gast.Tuple) and not overwrites:
+            return [node] + self._tuple_result_tangents(t, tangent)
         assign = gast.Assign(targets=[name(self.dot(t))], value=tangent, type_comment=None)
         return [assign, node] if overwrites else [node, assign]
 
@@ -180,6 +182,14 @@ class ForwardTransform:
     def _tangent_source(self, atom):
         tangent = self._tangent_name(atom)
         return src(tangent if tangent is not None else self._zero_atom(atom))
+
+    def _tuple_result_tangents(self, t, tangent):
+        """`t = np.linalg.slogdet(a)`: one tangent variable per element, as for helpers' tuples
+        (a tuple of tangents is never built)."""
+        if t not in self.tuple_parts:
+            names = [self.namer.fresh(f"{t}_{k}_dot") for k in range(len(tangent.elts))]
+            self.tuple_parts[t] = [(f"{t}[{k}]", n) for k, n in enumerate(names)]
+        return [stmt(f"{d} = {src(e)}") for (_, d), e in zip(self.tuple_parts[t], tangent.elts)]
 
     def _tuple_element(self, t, whole, k):
         value, tangent = self.tuple_parts[whole][k]
@@ -335,8 +345,10 @@ class ForwardTransform:
     def _argument_tangent(self, atom, sequence, node, what):
         """The tangent of an argument; for a tuple of arrays (`*parts` in the rule), the tuple of
         the elements' tangents, zeros for the elements without one."""
-        if isinstance(atom, gast.Tuple) and sequence:
-            return gast.Tuple(elts=[self._tangent_name(e) or self._zero_atom(e) for e in atom.elts],
+        if isinstance(atom, gast.Tuple) and sequence:       # arrays (locals or module constants)
+            zeros = [gast.Call(func=gast.Attribute(value=name("np"), attr="zeros_like", ctx=gast.Load()),
+                               args=[e], keywords=[]) for e in atom.elts]
+            return gast.Tuple(elts=[self._tangent_name(e) or zero for e, zero in zip(atom.elts, zeros)],
                               ctx=gast.Load())
         if isinstance(atom, gast.Name):
             return name(self.dot(atom.id))

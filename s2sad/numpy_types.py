@@ -172,8 +172,9 @@ def numpy_call_type(func, node, args, resolver):
     if func is np.matmul:
         return _matmul(args)
     if isinstance(func, np.ufunc):
-        # generalized ufuncs (np.vecdot: a signature) are not elementwise
-        return ufunc_type(func, args) if func.signature is None else UNKNOWN
+        # generalized ufuncs (np.vecdot: a signature) are not elementwise; out=, where=, dtype=
+        # change what the call does
+        return ufunc_type(func, args) if func.signature is None and not node.keywords else UNKNOWN
     if getattr(func, "__module__", None) == "math" and callable(func):
         return _MATH_RESULTS.get(func, FLOAT)
     if func in (np.sort, np.diff):

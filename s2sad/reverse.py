@@ -926,8 +926,9 @@ class BlockPlan:
             element = self._tuple_element(whole, value.slice.value)
             self.received.add(whole)
             terms = [(element, g)]
-        elif isinstance(value, gast.Tuple):       # (a, b): returned by a helper, or read element by element
-            terms = self._tuple_display_terms(t, value, g)
+        elif isinstance(value, gast.Tuple):       # (a, b), returned by a helper
+            terms = [(e.id, gast.Subscript(value=g, slice=gast.Constant(value=k, kind=None), ctx=gast.Load()))
+                     for k, e in enumerate(value.elts) if isinstance(e, gast.Name) and e.id in tr.active]
         elif isinstance(value, gast.Subscript):
             array = value.value.id if isinstance(value.value, gast.Name) else None
             if array in tr.active:
@@ -968,22 +969,6 @@ class BlockPlan:
                 total = gast.BinOp(left=total, op=gast.Add(), right=extra)
             return ops + [Op("set", t, simplify(total), None, origin)]
         return self._finish(t, j, origin, ops)
-
-    def _tuple_display_terms(self, t, value, g):
-        """`t = (a, b)`: a returned tuple's adjoint is the seed `g`, a tuple; a tuple read as
-        `t[0]`, `t[1]` (a tangent of slogdet in an hvp) has one adjoint per element read."""
-        tr = self.tr
-        elements = [f"{t}[{k}]" for k in range(len(value.elts))]
-        by_element = any(e in self.received for e in elements)
-        terms = []
-        for k, e in enumerate(value.elts):
-            if not (isinstance(e, gast.Name) and e.id in tr.active):
-                continue
-            if not by_element:
-                terms.append((e.id, gast.Subscript(value=g, slice=gast.Constant(value=k, kind=None), ctx=gast.Load())))
-            elif elements[k] in self.received:
-                terms.append((e.id, name(tr.adj(elements[k]))))
-        return terms
 
     def _finish(self, t, j, origin, ops):
         """Reset the adjoint of `t` after its definition, where an earlier value may still get one."""

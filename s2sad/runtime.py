@@ -661,7 +661,8 @@ def digamma(x):
 _NUMPY_PYTHON = {
     "scatter_add": scatter_add, "stored_adjoint": stored_adjoint,
     "concatenate_piece": concatenate_piece, "hstack_piece": hstack_piece, "vstack_piece": vstack_piece,
-    "diag_adjoint": diag_adjoint, "interp_slope": interp_slope, "interp_fp_adjoint": interp_fp_adjoint, "norm_adjoint": norm_adjoint,
+    "diag_adjoint": diag_adjoint, "interp_slope": interp_slope, "interp_fp_adjoint": interp_fp_adjoint,
+    "norm_adjoint": norm_adjoint,
     "cholesky_adjoint": cholesky_adjoint, "cholesky_tangent": cholesky_tangent, "digamma": digamma,
 }
 _NUMPY_PYTHON.update(_POPS_PYTHON)

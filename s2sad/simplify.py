@@ -100,8 +100,9 @@ class _Simplify(gast.NodeTransformer):
 
     def visit_Compare(self, node):
         self.generic_visit(node)
+        operands = (node.left, node.comparators[0])
         if len(node.ops) == 1 and isinstance(node.ops[0], (gast.Eq, gast.NotEq)) and \
-                all(isinstance(e, gast.Constant) and isinstance(e.value, str) for e in (node.left, node.comparators[0])):
+                all(isinstance(e, gast.Constant) and isinstance(e.value, str) for e in operands):
             equal = node.left.value == node.comparators[0].value        # an option: indexing == "xy"
             return gast.Constant(value=equal if isinstance(node.ops[0], gast.Eq) else not equal, kind=None)
         if len(node.ops) == 1 and _const(node.left) is not None and _const(node.comparators[0]) is not None:

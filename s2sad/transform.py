@@ -131,10 +131,23 @@ def _front(func, arg_types=None):
     namer = Namer(all_names(fdef) | set(RUNTIME_NAMES) | set(func.__globals__))
     resolver = Resolver(func, fdef, location)
     resolve_imports(fdef, location, resolver)      # before inlining: an imported helper may be inlined
+    _check_global_names(fdef, resolver, location)
     inline_helpers(fdef, func, location, namer, resolver)
     check_call_statements(fdef, location, resolver)
     origins = normalize(fdef, location, namer, resolver, arg_types)
     return fdef, location, resolver, namer, origins
+
+
+def _check_global_names(fdef, resolver, location):
+    """A global of the user's named like a helper of the generated code (`digamma` imported from
+    scipy.special) would be replaced by that helper where the generated code runs."""
+    from . import runtime
+    for node in gast.walk(fdef):
+        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) and node.id in runtime.PYTHON \
+                and resolver.is_global_ref(node) and \
+                resolver.namespace.get(node.id) not in (runtime.PYTHON[node.id], runtime.COMPILED[node.id]):
+            raise location.unsupported(node, "name", f"`{node.id}` is also the name of a helper that s2sad's "
+                                                     "generated code calls; use your function under another name")
 
 
 def _result_type(fdef, types):

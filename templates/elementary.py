@@ -210,7 +210,7 @@ def ldexp(g, ans, x, exponent):
 
 
 non_differentiable(math.floor, math.ceil, math.trunc, math.isnan, math.isinf, np.isnan, np.isinf,
-                   math.isfinite, np.isfinite, np.signbit, np.spacing, np.floor_divide, np.heaviside,
-                   math.gcd, math.factorial, math.ulp, np.gcd, np.lcm,
+                   math.isfinite, math.isclose, np.isfinite, np.signbit, np.spacing, np.floor_divide,
+                   np.heaviside, math.gcd, math.factorial, math.ulp, np.gcd, np.lcm,
                    np.greater, np.greater_equal, np.less, np.less_equal, np.equal, np.not_equal,
                    np.logical_and, np.logical_or, np.logical_xor, np.logical_not)

@@ -17,6 +17,10 @@ def fabs_loop(x, n):
     return s
 
 
+def casts(x, v):
+    return float(x) * np.float64(x * x) + float(v[1]) * x
+
+
 # --------------------------------------------------------------------------- np.roll
 def roll(x):
     return np.sum(np.roll(x, 1) * np.arange(x.shape[0]) * x)
@@ -55,6 +59,14 @@ def concatenate_axis(a, b):
 def concatenate_constant(x):
     z = np.concatenate((np.array([1.0, 2.0]), x, x[:1]))
     return np.sum(z * np.cos(z))
+
+
+PADDING = np.array([0.5, -0.25])
+
+
+def concatenate_module_constant(x):
+    z = np.concatenate((PADDING, x, PADDING))
+    return np.sum(np.roll(z, 1) * z)
 
 
 def concatenate_in_loop(x, n):
