@@ -360,6 +360,8 @@ class TypeInference:
                 ndim = args[0].ndim + args[1].ndim - 2
                 return Array(ndim, "f") if ndim > 0 else FLOAT
             return FLOAT
+        if func is abs and len(args) == 1 and args[0] in (INT, BOOL):
+            return INT                               # abs(i - c): an index stays an integer
         if name in _FLOAT_FUNCS or name == "where" or name == "clip":
             arrays = [a for a in args if isinstance(a, Array)]
             if arrays:

@@ -642,3 +642,21 @@ def f(x, p):
     return p
 """, [-0.1688848756004815, 0.7466568651374452, -0.3272012743281384, 0.16885881460960306,
       -0.8863427343344636, -0.45534898083048014], -0.30023185550771936)
+
+
+# Found by the foundation generator at 96c88d4 (session 3): `abs` of an integer was typed as a
+# float, so `x[abs(i - c0)]` stopped type inference (an UnsupportedError, not a wrong answer)
+def test_abs_of_an_integer_index():
+    check("""\
+import math
+
+import numpy as np
+
+
+def f(x, p):
+    s = 0.0
+    c0 = 1
+    for i in range(x.shape[0]):
+        s = s + math.sin(x[abs(i - c0)]) * p
+    return s
+""")
