@@ -70,38 +70,63 @@ def _names_read(source):
 
 
 class Specialization:
-    """The generated derivative for one signature of argument types, ready to call."""
+    """The generated derivative for one signature of argument types, ready to call.
+
+    Everything that does not depend on the argument values is worked out here, once, so a
+    warm call only allocates the gradient buffers and crosses into the compiled code."""
 
     def __init__(self, derivative, jit):
         self.derivative = derivative
         self.source = derivative.source
         self.func = build(derivative, jit)
         self.jit = jit
-        self.tapes = [np.empty(1024, dtype={"float": np.float64, "int": np.int64, "branch": np.bool_}[t])
-                      for t in derivative.tapes]
+        self.tapes = [np.empty(1024, dtype=_TAPE_DTYPES[t]) for t in derivative.tapes]
+        position = {p: i for i, p in enumerate(derivative.params)}
+        self.buffer_positions = tuple(position[w] for w in derivative.wrt_arrays)
+        self.n_wrt = len(derivative.wrt)
 
     def __call__(self, args, seed=1.0):
-        d = self.derivative
-        position = {p: i for i, p in enumerate(d.params)}
-        buffers = [np.zeros_like(args[position[w]]) for w in d.wrt_arrays]
-        call_args = (*args, seed, *buffers, *self.tapes)
+        buffers = [np.zeros_like(args[i]) for i in self.buffer_positions]
         try:
-            out = self.func(*call_args)
-        except numba.core.errors.TypingError as exc:
-            raise CompilationError(
-                f"Numba could not compile the derivative of {d.func.__name__}:\n{exc}\n"
-                "Try jit=False to run the same code in Python, and s2sad.show(...) to read it.") from None
+            out = self.func(*args, seed, *buffers, *self.tapes)
         except Exception as exc:
-            if not self.jit or isinstance(exc, S2SADError) or not raised_while_compiling(exc):
-                raise                   # raised by the compiled code as it ran
-            # Numba failed while compiling (some failures escape as a bare AssertionError)
-            raise CompilationError(
-                f"Numba could not compile the derivative of {d.func.__name__}: {type(exc).__name__}: {exc}\n"
-                "Try jit=False to run the same code in Python, and s2sad.show(...) to read it.") from exc
-        n = len(d.wrt)
-        value, grads, tapes = out[0], out[1:1 + n], out[1 + n:]
-        self.tapes = list(tapes)
-        return value, tuple(grads)
+            raise self._compilation_error(exc) from None
+        n = self.n_wrt
+        self.tapes = out[1 + n:]
+        return out[0], out[1:1 + n]
+
+    def _compilation_error(self, exc):
+        """`exc` itself when the compiled code raised it as it ran; a CompilationError when
+        Numba failed to compile (some failures escape as a bare AssertionError)."""
+        name = self.derivative.func.__name__
+        if isinstance(exc, numba.core.errors.TypingError):
+            return CompilationError(
+                f"Numba could not compile the derivative of {name}:\n{exc}\n"
+                "Try jit=False to run the same code in Python, and s2sad.show(...) to read it.")
+        if not self.jit or isinstance(exc, S2SADError) or not raised_while_compiling(exc):
+            return exc
+        error = CompilationError(
+            f"Numba could not compile the derivative of {name}: {type(exc).__name__}: {exc}\n"
+            "Try jit=False to run the same code in Python, and s2sad.show(...) to read it.")
+        error.__cause__ = exc
+        return error
+
+
+_TAPE_DTYPES = {"float": np.float64, "int": np.int64, "branch": np.bool_}
+
+
+def signature_key(args):
+    """A hashable key that tells apart every argument-type signature s2sad specialises on,
+    cheap enough to compute on every call (`type_of_value` only for tuples)."""
+    key = []
+    for a in args:
+        if isinstance(a, np.ndarray):
+            key.append((a.ndim, a.dtype.kind))
+        elif isinstance(a, tuple):
+            key.append(type_of_value(a))
+        else:
+            key.append(type(a))
+    return tuple(key)
 
 
 class GradientFunction:
@@ -114,35 +139,47 @@ class GradientFunction:
         self.with_value = with_value
         self.specializations = {}
         self._last = None
-        functools.update_wrapper(self, python_function(func))
+        self._numba_entries = {}
+        python = python_function(func)
+        self._params = python.__code__.co_varnames[:python.__code__.co_argcount]
+        self._wrt_positions = tuple(self._params.index(w) for w in self.wrt)
+        functools.update_wrapper(self, python)
         self.__s2sad_primal__ = func
 
     def specialize(self, args):
-        params = list(python_function(self.func).__code__.co_varnames[:len(args)])
-        key = (tuple(type_of_value(a) for a in args), rules.generation())
+        key = (signature_key(args), rules.generation())
         spec = self.specializations.get(key)
         if spec is None:
-            arg_types = dict(zip(params, key[0]))
+            arg_types = {p: type_of_value(a) for p, a in zip(self._params, args)}
             spec = Specialization(derive(self.func, self.wrt, arg_types), self.jit)
             self.specializations[key] = spec
         self._last = spec
         return spec
 
     def __call__(self, *args, **kwargs):
-        args = _bind(self.func, args, kwargs)
-        spec = self.specialize(args)
-        value, grads = spec(args)
+        if kwargs or len(args) != len(self._params):
+            args = _bind(self.func, args, kwargs)
+        value, grads = self.specialize(args)(args)
         if not isinstance(value, (float, int, np.floating, np.integer, np.bool_, bool)):
             raise NonDifferentiableError(f"grad needs a scalar result, but {self.__name__} returned "
                                          f"{type(value).__name__}")
-        grads = tuple(_as_result(g, a) for g, a in zip(grads, self._wrt_args(args)))
+        grads = tuple(_as_result(g, args[i]) for g, i in zip(grads, self._wrt_positions))
         grad = grads if self.many else grads[0]
         return (float(value), grad) if self.with_value else grad
 
-    def _wrt_args(self, args):
-        params = python_function(self.func).__code__.co_varnames[:len(args)]
-        position = {p: i for i, p in enumerate(params)}
-        return [args[position[w]] for w in self.wrt]
+    def as_numba(self, *example_args):
+        """A Numba dispatcher computing the same result, for the argument types of
+        `example_args`, that the user's own `@numba.njit` code can call (an optimiser loop
+        written in Numba) without returning to Python per step. Its tapes are allocated per
+        call, small at first, growing as needed."""
+        if not self.jit:
+            raise S2SADError("as_numba needs a gradient built with jit=True")
+        if len(example_args) != len(self._params):
+            example_args = _bind(self.func, example_args, {})
+        spec = self.specialize(example_args)
+        if spec.source not in self._numba_entries:
+            self._numba_entries[spec.source] = _numba_entry(spec, self._params, self.with_value, self.many)
+        return self._numba_entries[spec.source]
 
     @property
     def source(self):
@@ -150,6 +187,25 @@ class GradientFunction:
         if self._last is None:
             return derive(self.func, self.wrt, guess_types(self.func)).source
         return self._last.source
+
+
+def _numba_entry(spec, params, with_value, many):
+    """Compile `<name>_entry(*params)`: allocate tapes and gradient buffers, call the
+    compiled derivative with seed 1.0, return what `grad`/`value_and_grad` would."""
+    d = spec.derivative
+    n = len(d.wrt)
+    buffers = [f"np.zeros_like({w})" for w in d.wrt_arrays]
+    tapes = [f"np.empty(1024, dtype=np.{np.dtype(_TAPE_DTYPES[t]).name})" for t in d.tapes]
+    grads = [f"out[{1 + i}]" for i in range(n)]
+    grad = f"({', '.join(grads)},)" if many else grads[0]
+    result = f"out[0], {grad}" if with_value else grad
+    name = f"{d.name}_entry"
+    source = (f"def {name}({', '.join(params)}):\n"
+              f"    out = {d.name}({', '.join([*params, '1.0', *buffers, *tapes])})\n"
+              f"    return {result}\n")
+    namespace = {"np": np, d.name: spec.func}
+    exec(compile(source, f"<s2sad: {name}>", "exec"), namespace)
+    return numba.njit(namespace[name])
 
 
 def _bind(func, args, kwargs):

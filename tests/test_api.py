@@ -346,3 +346,57 @@ def test_cache_key_of_library_functions_is_the_same_in_every_process():
     import math as _math
     assert str(id(np.sin)).encode() not in _fingerprint(np.sin)
     assert str(id(_math.exp)).encode() not in _fingerprint(_math.exp)
+
+
+# --------------------------------------------------------------------------- calling conventions of a warm call
+def with_default(x, scale=2.0):
+    return scale * x * x
+
+
+def test_keyword_and_default_arguments_of_the_differentiated_function():
+    g = s2sad.grad(with_default)
+    assert g(3.0) == pytest.approx(12.0)                 # default filled in
+    assert g(3.0, 0.5) == pytest.approx(3.0)             # positional
+    assert g(3.0, scale=0.5) == pytest.approx(3.0)       # keyword
+    assert g(x=3.0) == pytest.approx(12.0)
+    with pytest.raises(s2sad.S2SADError, match="takes 2 argument"):
+        g(1.0, 2.0, 3.0)
+
+
+def test_numpy_and_python_scalars_share_the_generated_code():
+    g = s2sad.grad(scalar_fn, wrt=0)
+    assert g(0.7, 0.3) == pytest.approx(g(np.float64(0.7), np.float64(0.3)))
+    assert len({id(s.func) for s in g.specializations.values()}) == 1
+
+
+# --------------------------------------------------------------------------- calling the gradient from Numba
+def test_as_numba_is_callable_from_the_users_njit_code():
+    g = s2sad.grad(energy)
+    g_numba = g.as_numba(V.copy(), 3.0)
+
+    @numba.njit
+    def descend(x, k, steps, rate):
+        for _ in range(steps):
+            x = x - rate * g_numba(x, k)
+        return x
+
+    x = V.copy()
+    expected = x.copy()
+    for _ in range(5):
+        expected = expected - 0.01 * g(expected, 3.0)
+    np.testing.assert_allclose(descend(x, 3.0, 5, 0.01), expected, rtol=1e-13)
+
+
+def test_as_numba_of_value_and_grad_with_tuple_wrt_has_the_same_layout():
+    g = s2sad.value_and_grad(reads_array, wrt=(0, 1))
+    entry = g.as_numba(V.copy(), 0.7)
+    value, (gx, gs) = entry(V.copy(), 0.7)
+    expected_value, (ex, es) = g(V.copy(), 0.7)
+    assert value == pytest.approx(expected_value)
+    np.testing.assert_allclose(gx, ex, rtol=1e-14)
+    assert gs == pytest.approx(es)
+
+
+def test_as_numba_needs_jit():
+    with pytest.raises(s2sad.S2SADError, match="jit=True"):
+        s2sad.grad(scalar_fn, jit=False).as_numba(0.7, 0.3)
