@@ -5,6 +5,7 @@ generated function with Numba; later calls with the same argument types only pay
 """
 import functools
 import math
+import sys
 
 import numba
 import numpy as np
@@ -84,16 +85,29 @@ class Specialization:
         position = {p: i for i, p in enumerate(derivative.params)}
         self.buffer_positions = tuple(position[w] for w in derivative.wrt_arrays)
         self.n_wrt = len(derivative.wrt)
+        self.last_buffers = []
 
     def __call__(self, args, seed=1.0):
-        buffers = [np.zeros_like(args[i]) for i in self.buffer_positions]
+        buffers = [self._buffer(k, args[i]) for k, i in enumerate(self.buffer_positions)]
         try:
             out = self.func(*args, seed, *buffers, *self.tapes)
         except Exception as exc:
             raise self._compilation_error(exc) from None
         n = self.n_wrt
         self.tapes = out[1 + n:]
+        self.last_buffers = buffers
         return out[0], out[1:1 + n]
+
+    def _buffer(self, k, arg):
+        """A zeroed gradient buffer shaped like `arg`: the previous call's, when the caller has
+        let go of it (nothing else refers to it), else a new one. Fresh multi-MB arrays pay a
+        page fault per 4 kB page on first touch, which costs more than zeroing warm memory."""
+        previous = self.last_buffers[k] if k < len(self.last_buffers) else None
+        if previous is not None and sys.getrefcount(previous) == 3 and previous.shape == arg.shape \
+                and previous.dtype == arg.dtype and previous.size >= _RECYCLE_FROM:
+            previous.fill(0)
+            return previous
+        return np.zeros_like(arg)
 
     def _compilation_error(self, exc):
         """`exc` itself when the compiled code raised it as it ran; a CompilationError when
@@ -113,6 +127,7 @@ class Specialization:
 
 
 _TAPE_DTYPES = {"float": np.float64, "int": np.int64, "branch": np.bool_}
+_RECYCLE_FROM = 4096          # elements: below a few pages a new buffer costs nothing
 
 
 def signature_key(args):

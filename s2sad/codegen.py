@@ -55,7 +55,7 @@ def render(module_or_def):
     """Source text of a tree, with comment markers turned into comments."""
     texts = []
     for node in gast.walk(module_or_def):
-        if _is_comment(node):
+        if is_comment(node):
             texts.append(node.value.args[0].value)
             node.value.args[0] = gast.Constant(value=len(texts) - 1, kind=None)
     text = astor.to_source(gast.gast_to_ast(module_or_def))
@@ -66,6 +66,6 @@ def render(module_or_def):
     return "\n".join(out) + "\n"
 
 
-def _is_comment(node):
+def is_comment(node):
     return (isinstance(node, gast.Expr) and isinstance(node.value, gast.Call)
             and isinstance(node.value.func, gast.Name) and node.value.func.id == _COMMENT_CALL)

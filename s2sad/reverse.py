@@ -28,7 +28,9 @@ from . import rules
 from .helpers import user_function
 from .aliasing import alias_groups
 from .anf_info import is_simple, read_names, stored_array, target_name, walk_statements
-from .codegen import comment, index_src, name, src, stmt, stmts
+from .fusion import Fusion
+from .if_conversion import convert
+from .codegen import comment, index_src, is_comment, name, src, stmt, stmts
 from .normalize import origin_of
 from .runtime import MAX_TAPE_NDIM, pop_name
 from .simplify import simplify
@@ -40,7 +42,9 @@ _METHODS = {"sum": np.sum, "mean": np.mean, "max": np.max, "min": np.min, "prod"
             "copy": np.copy, "dot": np.dot, "transpose": np.transpose, "reshape": np.reshape,
             "ravel": np.ravel, "astype": ASTYPE}
 ENTRY = -1                      # version of a name as it was when the block started
-Ctx = namedtuple("Ctx", "in_loop loop_vars in_branch", defaults=(False,))
+# fused: inside the body of a fused loop (see `fused_for_unit`), which runs again and again
+# like a loop body, though each run's adjoint follows it at once
+Ctx = namedtuple("Ctx", "in_loop loop_vars in_branch fused", defaults=(False, False))
 # values that must outlive a construct go on a tape inside loops, and inside branches too:
 # Numba prunes branches whose test is a constant, and a local assigned only there has no type
 TAPES = ("float", "int", "branch")
@@ -106,6 +110,12 @@ class ReverseTransform:
         self.dependencies = {}      # generated helper derivatives this code calls
         self._tape_names = {t: (namer.fresh(f"{t}_tape"), namer.fresh(f"{t}_top")) for t in TAPES}
         self.helper = False
+        self.fuse_loops = True
+        self.early_adjoints = set()  # adjoints initialised before a fused loop (see fused_for_unit)
+        self.fused_definitions = {}  # name -> position, for names a fused loop assigns once at its top level
+        self.fused_accumulators = set()  # the sums of the fused loop being transformed
+        self.fused_seed_names = {}       # their adjoints -> the names of their seeds
+        self.fused_loops = 0             # how many loops were fused so far
         self._index_statements()
 
     # ------------------------------------------------------------------ analysis
@@ -147,12 +157,17 @@ class ReverseTransform:
         self.loop_of = {}        # id(statement) -> (innermost enclosing loop, directly in its body?)
         self.unconditional = set(self.params)   # names assigned outside every branch and loop
         self.deferred_adjoints = set()           # set by the caller: see BlockPlan._deferred_inits
+        self.enclosing_loops = {}    # id(statement) -> the loops around it, innermost first
+        self.statement_list = {}     # id(statement) -> (the list it is in, its index there)
+        self.hoisted = {}            # id(loop) -> names saved once around it (see invariant_loop)
         self._index_loops(self.fdef.body, None, False)
         self._index_loop_spans()
         self._find_block_locals()
 
-    def _index_loops(self, body, loop, nested, top=True):
-        for node in body:
+    def _index_loops(self, body, loop, nested, top=True, enclosing=()):
+        for k, node in enumerate(body):
+            self.enclosing_loops[id(node)] = enclosing
+            self.statement_list[id(node)] = (body, k)
             if top and is_simple(node) and target_name(node):
                 self.unconditional.add(target_name(node))
             self.loop_of[id(node)] = (id(loop) if loop is not None else None, not nested)
@@ -160,10 +175,10 @@ class ReverseTransform:
             if t and len(self.defs.get(t, [])) == 1:
                 self.definition[t] = node
             if isinstance(node, (gast.For, gast.While)):
-                self._index_loops(node.body, node, False, False)
+                self._index_loops(node.body, node, False, False, (node,) + enclosing)
             elif isinstance(node, gast.If):
-                self._index_loops(node.body, loop, True, False)
-                self._index_loops(node.orelse, loop, True, False)
+                self._index_loops(node.body, loop, True, False, enclosing)
+                self._index_loops(node.orelse, loop, True, False, enclosing)
 
     def _index_loop_spans(self):
         """`outer_loop_start[pos]`: where the outermost loop around position `pos` starts;
@@ -183,6 +198,82 @@ class ReverseTransform:
                     visit(node.body, start)
                     visit(node.orelse, start)
         visit(self.fdef.body, None)
+
+    def loop_span(self, loop):
+        start = self.position[id(loop)]
+        return start, max([start] + [self.position[id(s)] for s, _ in walk_statements(loop.body)])
+
+    def invariant_loop(self, n, statement):
+        """The outermost loop around `statement` in which `n` (and its memory) never changes,
+        if that loop sits inside another loop and `n` is certainly defined where it starts;
+        else None. A value the reverse sweep needs there is saved once per run of that loop
+        (after it) and restored once (before its reversal), not once per inner iteration."""
+        loops = self.enclosing_loops.get(id(statement), ())
+        group = self.alias_group.get(n, {n})
+        changes = [p for m in group for p, _ in self.defs.get(m, []) if p >= 0] + \
+            [p for m in group for p in self.store_positions.get(m, [])]
+        found = None
+        for depth, loop in enumerate(loops):
+            start, end = self.loop_span(loop)
+            if any(start <= p <= end for p in changes):
+                break
+            if depth + 1 < len(loops):
+                found = loop
+        if found is None or self.tape_of(n) is None or not self._defined_before(n, found):
+            return None
+        return found
+
+    def _defined_before(self, n, loop):
+        """Is `n` assigned on every path to `loop` (a parameter, or assigned earlier in a
+        statement list around it)?"""
+        if n in self.params and not any(p >= 0 for p, _ in self.defs.get(n, [])):
+            return True
+        node = loop
+        while node is not None:
+            body, k = self.statement_list[id(node)]
+            if any(is_simple(s) and target_name(s) == n for s in body[:k]):
+                return True
+            enclosing = self.enclosing_loops.get(id(node), ())
+            node = enclosing[0] if enclosing else None
+        return False
+
+    def hoist(self, n, statement):
+        """Save `n` around its invariant loop instead of where `statement`'s block needs it."""
+        loop = self.invariant_loop(n, statement)
+        if loop is None:
+            return False
+        names = self.hoisted.setdefault(id(loop), [])
+        if n not in names:
+            names.append(n)
+        return True
+
+    def _hoisted_saves(self, loop):
+        """(forward statements after `loop`, reverse statements before its reversal, counts)."""
+        forward, reverse, counts = [], [], Counts()
+        for n in self.hoisted.pop(id(loop), []):
+            forward += self.save(n)
+            reverse[:0] = self._restore_in_place(n) or self.restore(n, n)
+            if self.tape_of(n) != "array":
+                counts = counts.plus(Counts({self.tape_of(n): 1}))
+        return forward, reverse, counts
+
+    def _restore_in_place(self, n):
+        """Statements copying a saved work array back into its own memory (no allocation),
+        for a float array of 1 or 2 dimensions that the function allocated itself and that
+        no other name refers to; None otherwise (a parameter must end as the primal leaves it)."""
+        t = self.types.get(n)
+        definition = self.definition.get(n)
+        if not (isinstance(t, Array) and t.kind == "f" and t.ndim in (1, 2) and definition is not None
+                and self.alias_group.get(n, {n}) == {n} and n not in self.params):
+            return None
+        value = definition.value
+        if not (isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute)
+                and value.func.attr in ("empty", "zeros", "ones", "full", "empty_like", "zeros_like",
+                                        "ones_like", "full_like", "copy")):
+            return None
+        self.tapes_used.add("float")
+        tape, top = self.tape_var("float"), self.top_var("float")
+        return stmts(f"{top} = restore_array{t.ndim}({tape}, {top}, {n})")
 
     def element_may_change(self, node):
         """May the element that `t = a[index]` reads be overwritten before the reverse sweep
@@ -339,6 +430,8 @@ class ReverseTransform:
         """Does `n` still hold, in the reverse sweep, the value it had at `pos`?"""
         if n in ctx.loop_vars:
             return True
+        if ctx.fused and self.fused_definitions.get(n, pos) < pos:
+            return True             # assigned once, earlier in this iteration of a fused loop
         if ctx.in_branch and n not in self.unconditional:
             # assigned only inside branches: Numba may prune the branch (a constant test) and
             # leave the name without a type, so the reverse sweep must not rely on it
@@ -375,7 +468,7 @@ class ReverseTransform:
                 reverse[:0] = r
                 counts.update(counts.plus(c))
                 run.clear()
-        for node in nodes:
+        for k, node in enumerate(nodes):
             if is_simple(node):
                 run.append(node)
                 continue
@@ -383,7 +476,7 @@ class ReverseTransform:
             if isinstance(node, gast.If):
                 f, r, c = self.if_unit(node, ctx)
             elif isinstance(node, gast.For):
-                f, r, c = self.for_unit(node, ctx)
+                f, r, c = self.fused_for_unit(node, ctx, nodes[k + 1:]) or self.for_unit(node, ctx)
             elif isinstance(node, gast.While):
                 f, r, c = self.while_unit(node, ctx)
             elif isinstance(node, (gast.Expr, gast.Assert, gast.Raise)):
@@ -553,6 +646,7 @@ class ReverseTransform:
         loop = gast.For(target=node.target, iter=node.iter, body=fb or [gast.Pass()], orelse=[],
                         type_comment=None)
         if not rb:
+            self.hoisted.pop(id(node), None)
             return [loop], [], Counts()
         args = list(node.iter.args)
         step = step_value(args[2]) if len(args) == 3 else 1
@@ -585,19 +679,124 @@ class ReverseTransform:
         else:
             forward += self.reserve(cb, multiplier=trips)
         forward.append(loop)
-        forward += after
+        hoisted_forward, hoisted_reverse, hoisted_counts = self._hoisted_saves(node)
+        forward += after + hoisted_forward
+        counts = counts.plus(hoisted_counts)
         reverse_iter = simplify(stmt(f"for _ in {reverse_range}: pass").iter)
         line = node.lineno
-        reverse = [comment(f"loop of {self.location.cite(line)} backwards: {self.location.text_of_line(line)}")] + restore
+        reverse = [comment(f"loop of {self.location.cite(line)} backwards: {self.location.text_of_line(line)}")]
+        reverse += hoisted_reverse + restore
         reverse.append(gast.For(target=copy.deepcopy(node.target), iter=reverse_iter, body=rb,
                                 orelse=[], type_comment=None))
         return forward, reverse, counts
+
+    def fused_for_unit(self, node, ctx, tail):
+        """A loop whose adjoint runs inside it, iteration by iteration (see `fusion`): a
+        top-level loop, or a loop directly in the body of one that adds into the same sums.
+        None if the loop does not qualify."""
+        if ctx.in_loop or ctx.in_branch or self.helper or not self.fuse_loops:
+            return None
+        fusion = Fusion(self, self.value_adj)
+        nested = ctx.fused
+        if nested:
+            seeds = None
+            if fusion.accumulators(node, nested_in=set(self.fused_accumulators)) is None:
+                return None
+        else:
+            seeds = fusion.seeds(node, tail)
+            if seeds is None:
+                return None
+            self.fused_accumulators = set(seeds)
+            self.fused_seed_names = {self.adj(a): self.namer.fresh(f"{a}_seed") for a in seeds}
+        i = node.target.id
+        outer_definitions = self.fused_definitions
+        self.fused_definitions = {**outer_definitions, **self._defined_once_at_top(node)}
+        fused_before = self.fused_loops
+        since = len(self.growth_points)
+        # one iteration's adjoint runs before the next iteration starts: within it, the body is
+        # straight-line code run once (values kept in locals and flags, not on tapes)
+        fb, rb, cb = self.body(node.body, Ctx(False, ctx.loop_vars | {i}, False, True))
+        self.fused_definitions = outer_definitions
+        if not rb and self.fused_loops == fused_before:
+            del self.growth_points[since:]
+            return None             # no adjoint work at all
+        self.fused_loops += 1
+        self._add_headroom(since, cb)
+        grows_inside = len(self.growth_points) > since
+        line = node.lineno
+        forward = [comment(f"{self.location.cite(line)}: {self.location.text_of_line(line)}")]
+        if nested:
+            forward.append(comment("adds into the same sums: each iteration's adjoint runs right after it"))
+        else:
+            forward.append(comment("its iterations are independent sums: each one's adjoint runs right after it"))
+            forward += self._early_inits(node, set(seeds))
+            for a, seed in sorted(seeds.items()):
+                forward += stmts(f"{self.fused_seed_names[self.adj(a)]} = {seed}")
+        rb = _renamed(rb, self.fused_seed_names)
+        body = _merge_last_branch(fb, rb)
+        if body is not None:
+            body = self._branch_free(body, len(fb) - 2, node)
+        else:
+            body = fb + [comment(f"adjoint of this iteration of {self.location.cite(line)}")] + rb
+        if grows_inside:
+            body[:0] = self._per_iteration_reserve(cb, fb)
+        else:
+            forward += self.reserve(cb)
+        forward.append(gast.For(target=node.target, iter=node.iter, body=body, orelse=[], type_comment=None))
+        return forward, [], Counts()
+
+    def _branch_free(self, body, k, loop):
+        """`body` with its `if` at index k (a branch and its adjoint, merged) computed without
+        a branch when both arms are small scalar arithmetic (see `if_conversion`)."""
+        _, end = self.loop_span(loop)
+        outside = {n.id for j, s in enumerate(body) if j != k for n in gast.walk(s) if isinstance(n, gast.Name)}
+        used_elsewhere = outside | set(self.adj_names.values()) | set(self.fused_seed_names.values()) | \
+            {n for n in self.locals if any(p > end for p in self.uses.get(n, []))} | self.fused_accumulators
+        defined_before = {target_name(s) for s in body[:k] if isinstance(s, gast.Assign)} | \
+            {self.adj(n) for n in self.early_adjoints} | set(self.fused_seed_names.values()) | \
+            set(self.params) | {n for n in self.unconditional if self.defs.get(n) and
+                                all(p < self.loop_span(loop)[0] for p, _ in self.defs[n])} | \
+            self.fused_accumulators
+        straight = convert(body[k], used_elsewhere, defined_before, self.namer.fresh)
+        if straight is None:
+            return body
+        line = body[k].test
+        return body[:k] + [comment(f"both arms computed, the one taken selected: if {src(line)}")] + \
+            straight + body[k + 1:]
+
+    def _defined_once_at_top(self, loop):
+        """{name: position} of names assigned once in `loop`, directly in its body."""
+        start, end = self.loop_span(loop)
+        top_level = {target_name(s) for s in loop.body if is_simple(s)}
+        inside = ((n, [p for p, _ in ds if start <= p <= end]) for n, ds in self.defs.items() if n in top_level)
+        return {n: ps[0] for n, ps in inside if len(ps) == 1}
+
+    def _early_inits(self, loop, accumulators):
+        """Zero the adjoints a fused loop adds into, unless an earlier one did."""
+        names = set()
+        for s, _ in walk_statements(loop.body):
+            if is_simple(s):
+                names |= set(read_names(s, self.locals))
+                if target_name(s):
+                    names.add(target_name(s))
+            else:
+                names |= set(self._names(getattr(s, "test", None) or getattr(s, "iter", None)))
+        out = []
+        for n in sorted(names):
+            if n not in self.active or n in self.early_adjoints or n in self.block_local or n in self.wrt \
+                    and isinstance(self.types.get(n), Array) or n in self.deferred_adjoints or n in accumulators:
+                continue
+            self.early_adjoints.add(n)
+            zero = f"np.zeros_like({n})" if isinstance(self.types.get(n), Array) else "0.0"
+            out += stmts(f"{self.adj(n)} = {zero}")
+        return out
 
     def while_unit(self, node, ctx):
         since = len(self.growth_points)
         fb, rb, cb = self.body(node.body, Ctx(True, ctx.loop_vars, ctx.in_branch))
         self._add_headroom(since, cb)
         if not rb:
+            self.hoisted.pop(id(node), None)
             return [gast.While(test=node.test, body=fb or [gast.Pass()], orelse=[])], [], Counts()
         line = node.lineno
         trips = self.namer.fresh("n_iterations")
@@ -605,10 +804,14 @@ class ReverseTransform:
         forward = stmts(f"{trips} = 0") + [gast.While(test=node.test, body=body, orelse=[])]
         reverse = [comment(f"`while` of {self.location.cite(line)}, backwards: {self.location.text_of_line(line)}")]
         counts = Counts()
+        hoisted_forward, hoisted_reverse, hoisted_counts = self._hoisted_saves(node)
         if ctx.in_loop or ctx.in_branch:
             forward += self.push("int", trips)
             reverse += self.pop("int", trips)
             counts = Counts(int=1)
+        forward += hoisted_forward
+        reverse[1:1] = hoisted_reverse
+        counts = counts.plus(hoisted_counts)
         reverse.append(gast.For(target=gast.Name(id="_", ctx=gast.Store(), annotation=None, type_comment=None),
                                 iter=stmt(f"range({trips})").value, body=rb, orelse=[], type_comment=None))
         return forward, reverse, counts
@@ -624,6 +827,7 @@ class BlockPlan:
     def __init__(self, tr, nodes, ctx):
         self.tr, self.nodes, self.ctx = tr, nodes, ctx
         self.pending_call = None
+        self.hoisted_arrays = set()      # stored arrays read as they are: saved around a loop (see version_at)
         self.start = tr.position[id(nodes[0])]
         self._group_by_origin()
         self._reaching_definitions()
@@ -679,14 +883,16 @@ class BlockPlan:
             # recomputing or restoring the array's definition would give its contents before
             # the in-place stores; only unchanged-since contents may be read as they are
             pos = tr.position[id(self.nodes[j])]
+            since = tr.position[id(self.nodes[reaching])] if reaching != ENTRY else tr.position[id(self.nodes[0])] - 1
             if self.ctx.in_loop or self.ctx.in_branch or \
                     any(p > pos for p in tr.store_positions.get(n, [])) or \
-                    any(p > pos for p, _ in tr.defs.get(n, [])):
-                return ("snapshot", j)
-            # stores since the value was defined (or since the block began, for a value the
-            # block starts with): j reads contents that no definition holds
-            since = tr.position[id(self.nodes[reaching])] if reaching != ENTRY else tr.position[id(self.nodes[0])] - 1
-            if any(since < p < pos for p in tr.store_positions.get(n, [])):
+                    any(p > pos for p, _ in tr.defs.get(n, [])) or \
+                    any(since < p < pos for p in tr.store_positions.get(n, [])):
+                # (the last: stores since the value was defined, or since the block began, for
+                # a value the block starts with: j reads contents that no definition holds)
+                if reaching == ENTRY and tr.invariant_loop(n, self.nodes[j]) is not None:
+                    self.hoisted_arrays.add(n)
+                    return ENTRY    # saved once around a loop it does not change in (see hoist)
                 return ("snapshot", j)
         return reaching
 
@@ -750,6 +956,7 @@ class BlockPlan:
                     not isinstance(self.tr.types.get(reset.var), Array) and \
                     not self._reads(first, self.tr.adj(reset.var)):
                 ops[i:i + 2] = [first._replace(kind="set")]
+        ops = self._merge_repeated_terms(ops)
         i = 0
         while i < len(ops):
             op = ops[i]
@@ -759,6 +966,21 @@ class BlockPlan:
                 continue
             i += 1
         return ops
+
+    def _merge_repeated_terms(self, ops):
+        """`v_adj += e; v_adj += e` (the two factors of `x * x`)  ->  `v_adj += 2.0 * e`."""
+        out = []
+        for op in ops:
+            last = out[-1][0] if out else None
+            if last is not None and op.kind == "add" and last.kind in ("set", "add") and op.var == last.var \
+                    and _term_key(op.expr) == _term_key(last.expr) \
+                    and not self._reads(op, self.tr.adj(op.var)):
+                out[-1] = (last, out[-1][1] + 1)
+                continue
+            out.append((op, 1))
+        return [op if k == 1 else op._replace(expr=gast.BinOp(left=gast.Constant(value=float(k), kind=None),
+                                                              op=gast.Mult(), right=op.expr))
+                for op, k in out]
 
     def _inlinable(self, ops, i):
         """`t_adj = E` can be substituted into later ops: a plain alias, or E used exactly once."""
@@ -979,7 +1201,7 @@ class BlockPlan:
             return ops
         pos = tr.position[id(self.nodes[j])]
         earlier = [p for p in tr.uses.get(t, []) if p < pos] + [p for p, _ in tr.defs.get(t, []) if p < pos]
-        if self.ctx.in_loop or earlier:
+        if self.ctx.in_loop or self.ctx.fused or earlier:
             ops.append(Op("zero", t, None, None, origin))
         return ops
 
@@ -1221,7 +1443,10 @@ class BlockPlan:
         self.taped.sort()
         self.saves, self.remat = [], []
         for n in sorted(self.entry):
-            if tr.available(n, ctx, self.start):
+            if n in self.hoisted_arrays:
+                tr.hoist(n, self.nodes[0])
+                continue
+            if tr.available(n, ctx, self.start) or tr.hoist(n, self.nodes[0]):
                 continue
             chain = tr.rematerialize(n, ctx, self.nodes[0])
             if chain is not None:
@@ -1250,7 +1475,29 @@ class BlockPlan:
         value = node.value
         return (isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name)
                 and value.value.id in self.tr.stored and self.tr.tape_of(target_name(node)) in ("float", "array")
-                and self.tr.element_may_change(node))
+                and self.tr.element_may_change(node) and not self._sweeps_invariant(node))
+
+    def _sweeps_invariant(self, node):
+        """`t = a[index]` where `a` does not change in a loop around the read whose iterations
+        move `index` (a stencil reading the state of the previous step): saving `a` once per
+        run of that loop stores fewer floats than saving every element read."""
+        array = node.value.value.id
+        loop = self.tr.invariant_loop(array, node)
+        if loop is None:
+            return False
+        loops = self.tr.enclosing_loops[id(node)]
+        sweeping = {l.target.id for l in loops[:loops.index(loop) + 1] if isinstance(l, gast.For)}
+        return any(self._moves_with(m.id, sweeping, 3) for m in gast.walk(node.value.slice)
+                   if isinstance(m, gast.Name))
+
+    def _moves_with(self, n, loop_vars, depth):
+        """Is `n` one of `loop_vars`, or computed from one (`i_minus_1 = i - 1`)?"""
+        if n in loop_vars:
+            return True
+        definition = self.tr.definition.get(n)
+        if depth == 0 or definition is None or not is_simple(definition):
+            return False
+        return any(self._moves_with(m, loop_vars, depth - 1) for m in read_names(definition, self.tr.locals))
 
     def _reads_final_element(self, node, n):
         """`t = n[index]` whose element stays as read until the reverse sweep (see
@@ -1461,3 +1708,48 @@ class BlockPlan:
             return gast.Assign(targets=[gast.Name(id=self.tr.value_name, ctx=gast.Store(), annotation=None,
                                                   type_comment=None)], value=node.value, type_comment=None)
         return copy.deepcopy(node)
+
+
+def _renamed(statements, names):
+    """`statements` with the names in `names` replaced."""
+    class Rename(gast.NodeTransformer):
+        def visit_Name(self, n):
+            if n.id in names:
+                return gast.Name(id=names[n.id], ctx=n.ctx, annotation=None, type_comment=None)
+            return n
+    return [Rename().visit(copy.deepcopy(s)) for s in statements]
+
+
+def _merge_last_branch(forward, reverse):
+    """`forward + reverse` with the replay of a branch that ends `forward` merged into it:
+    when nothing runs between a branch and its adjoint, one `if` does both and no flag
+    records the decision. None when `forward` does not end with a recorded branch."""
+    if len(forward) < 2 or not isinstance(forward[-1], gast.If):
+        return None
+    branch, reset = forward[-1], forward[-2]
+    flag = target_name(reset) if isinstance(reset, gast.Assign) else None
+    if flag is None or not branch.body or target_name(branch.body[0]) != flag:
+        return None
+    k = next((k for k, s in enumerate(reverse) if not is_comment(s)), None)
+    replay = reverse[k] if k is not None else None
+    if not isinstance(replay, gast.If):
+        return None
+    test = replay.test
+    if isinstance(test, gast.Name) and test.id == flag:
+        taken, not_taken = replay.body, replay.orelse
+    elif isinstance(test, gast.UnaryOp) and isinstance(test.op, gast.Not) and \
+            isinstance(test.operand, gast.Name) and test.operand.id == flag:
+        taken, not_taken = replay.orelse, replay.body
+    else:
+        return None
+    rest = reverse[k + 1:]
+    if any(isinstance(n, gast.Name) and n.id == flag for s in rest for n in gast.walk(s)):
+        return None
+    merged = gast.If(test=branch.test, body=branch.body[1:] + taken or [gast.Pass()],
+                     orelse=branch.orelse + not_taken)
+    return forward[:-2] + [merged] + rest
+
+
+def _term_key(expr):
+    """Identity of an adjoint term: its source and the versions of the names it reads."""
+    return src(expr), tuple((n.id, getattr(n, "version", None)) for n in gast.walk(expr) if isinstance(n, gast.Name))

@@ -194,6 +194,26 @@ def pop_array2(tape, top):
     return tape[top:top + m * n].reshape((m, n)).copy(), top
 
 
+def restore_array1(tape, top, out):
+    """Copy a 1-D array saved by push_array back into `out`, in place; returns top.
+    (A work array restored this way is not allocated again each time it is restored.)"""
+    n = out.shape[0]
+    top -= 1 + n
+    for k in range(n):
+        out[k] = tape[top + k]
+    return top
+
+
+def restore_array2(tape, top, out):
+    """Copy a 2-D array saved by push_array back into `out`, in place; returns top."""
+    m, n = out.shape
+    top -= 2 + m * n
+    for a in range(m):
+        for b in range(n):
+            out[a, b] = tape[top + a * n + b]
+    return top
+
+
 # --------------------------------------------------------------------------- products
 def unsort(g, x):
     """The adjoint of `np.sort(x)` (1-D): `g[k]` goes back to where the k-th smallest came from."""
@@ -251,12 +271,15 @@ _reserve_compiled = numba.njit(cache=True)(reserve)
 PYTHON = {"reserve": reserve, "unbroadcast": unbroadcast, "dot_adjoint_a": dot_adjoint_a,
           "dot_adjoint_b": dot_adjoint_b, "push_array": push_array, "pop_array1": pop_array1,
           "pop_array2": pop_array2, "prod_of_others": prod_of_others, "unsort": unsort,
-          "diff_adjoint": diff_adjoint, "cumsum_adjoint": cumsum_adjoint}
+          "diff_adjoint": diff_adjoint, "cumsum_adjoint": cumsum_adjoint,
+          "restore_array1": restore_array1, "restore_array2": restore_array2}
 COMPILED = dict(PYTHON, reserve=_reserve_compiled, pop_array1=numba.njit(cache=True)(pop_array1),
                 pop_array2=numba.njit(cache=True)(pop_array2), unsort=numba.njit(cache=True)(unsort),
                 diff_adjoint=numba.njit(cache=True)(diff_adjoint),
                 cumsum_adjoint=numba.njit(cache=True)(cumsum_adjoint),
-                prod_of_others=numba.njit(cache=True)(_prod_of_others_loop))
+                prod_of_others=numba.njit(cache=True)(_prod_of_others_loop),
+                restore_array1=numba.njit(cache=True)(restore_array1),
+                restore_array2=numba.njit(cache=True)(restore_array2))
 NAMES = tuple(PYTHON)
 
 

@@ -19,6 +19,7 @@ from .errors import NonDifferentiableError, WrtError
 from .naming import Namer, all_names, rename_locals
 from .numba_support import numba_obstacles
 from .normalize import normalize
+from .dead_stores import drop_dead_adjoint_stores
 from .normalize.inline import inline_helpers, resolve_parameter_bindings
 from .normalize.ellipsis import lower_ellipsis
 from .normalize.inplace import lower_inplace_updates
@@ -275,7 +276,8 @@ def _assemble(func, fdef, tr, params, wrt, types, forward, reverse, counts, name
     inits = []
     seeded = {op_var for op_var in _seeded(fdef)}
     for n in sorted(active, key=lambda n: (_first_position(tr, n), n)):
-        if n in tr.block_local or n in seeded or n in wrt_arrays or n in tr.deferred_adjoints:
+        if n in tr.block_local or n in seeded or n in wrt_arrays or n in tr.deferred_adjoints \
+                or n in tr.early_adjoints:
             continue
         if isinstance(types.get(n), Array):
             inits.append(stmt(f"{tr.adj(n)} = np.zeros_like({n})"))
@@ -293,6 +295,7 @@ def _assemble(func, fdef, tr, params, wrt, types, forward, reverse, counts, name
     body.append(comment("forward sweep: the primal computation, saving what the reverse sweep needs"))
     body += forward
     body.append(comment("reverse sweep: adjoints flow from the result back to the inputs"))
+    reverse_start = len(body)
     body += inits + reverse
     outputs = [] if helper else [tr.value_name]
     for w in wrt:
@@ -302,6 +305,7 @@ def _assemble(func, fdef, tr, params, wrt, types, forward, reverse, counts, name
             outputs.append("0.0")
     outputs += [tr.tape_var(t) for t in tapes]
     body.append(stmt(f"return {', '.join(outputs)}"))
+    body = drop_dead_adjoint_stores(body, set(tr.adj_names.values()), reverse_start)
     stem = f"{func.__name__}_vjp" if helper else f"{func.__name__}_grad"
     gname = namer.fresh(stem if ordinal == 1 else f"{stem}_{ordinal}")
     tape_args = [v for t in tapes for v in ((tr.tape_var(t), tr.top_var(t)) if helper else (tr.tape_var(t),))]

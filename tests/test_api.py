@@ -400,3 +400,23 @@ def test_as_numba_of_value_and_grad_with_tuple_wrt_has_the_same_layout():
 def test_as_numba_needs_jit():
     with pytest.raises(s2sad.S2SADError, match="jit=True"):
         s2sad.grad(scalar_fn, jit=False).as_numba(0.7, 0.3)
+
+
+# --------------------------------------------------------------------------- gradient buffers reused when released
+def test_a_released_gradient_buffer_is_reused_and_a_held_one_never_is():
+    g = s2sad.grad(reads_array, wrt=0)
+    v = np.linspace(0.0, 1.0, 10_000)
+    first = g(v, 0.7)
+    expected = first.copy()
+    second = g(v, 0.7)
+    assert second is not first                    # `first` is still held: a new buffer
+    np.testing.assert_array_equal(first, expected)
+    address = second.__array_interface__["data"][0]
+    del second
+    third = g(v, 0.7)                            # released: its memory is reused, zeroed first
+    assert third.__array_interface__["data"][0] == address
+    np.testing.assert_array_equal(third, expected)
+    view = third[:10]
+    fourth = g(v, 0.7)                           # a view still refers to it: not reused
+    assert fourth.__array_interface__["data"][0] != third.__array_interface__["data"][0]
+    np.testing.assert_array_equal(view, expected[:10])

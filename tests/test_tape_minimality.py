@@ -88,3 +88,57 @@ def test_recurrences_read_their_past_values_live(func, args, wrt, taped, jit):
     check_grads(func, args, wrt=wrt, jit=jit)
     source = s2sad.show(func, wrt, *args)
     assert ("float_tape" in source) == taped, source
+
+
+# --------------------------------------------------------------------------- state saved once per step
+def heat_copy(u, alpha, nt):
+    n = u.shape[0]
+    for t in range(nt):
+        un = u.copy()
+        for i in range(1, n - 1):
+            u[i] = un[i] + alpha * (un[i - 1] - 2.0 * un[i] + un[i + 1])
+    return np.sum(u * u)
+
+
+def heat_buffer(u0, alpha, nt):
+    n = u0.shape[0]
+    u = u0.copy()
+    unew = u0.copy()
+    for t in range(nt):
+        u[0] = 1.0
+        for i in range(1, n - 1):
+            unew[i] = u[i] + alpha * (u[i - 1] - 2.0 * u[i] + u[i + 1])
+        u[1:-1] = unew[1:-1]
+    return np.sum(u ** 2)
+
+
+def invariant_scalar_in_inner_loop(x, p, m):
+    s = 0.0
+    for t in range(m):
+        c = np.sin(p * t)
+        for i in range(x.shape[0]):
+            s = s * 0.5 + c * x[i]
+    return s
+
+
+def _indent(line):
+    return len(line) - len(line.lstrip())
+
+
+@pytest.mark.parametrize("jit", [True, False])
+@pytest.mark.parametrize("func, args, wrt", [
+    (heat_copy, (np.linspace(0.1, 0.9, 9), 0.2, 6), (0, 1)),
+    (heat_buffer, (np.linspace(0.1, 0.9, 9), 0.2, 6), (0, 1)),
+    (invariant_scalar_in_inner_loop, (X, 0.3, 4), (0, 1)),
+])
+def test_values_unchanged_in_an_inner_loop_are_saved_once_around_it(func, args, wrt, jit):
+    """A stencil's state (or a scalar) that the inner loop only reads is saved once per outer
+    iteration, after the inner loop, and restored before its reversal: one float per point
+    per step, not one per read."""
+    check_grads(func, args, wrt=wrt, jit=jit)
+    source = s2sad.show(func, wrt, *args)
+    lines = source.splitlines()
+    inner = [k for k, line in enumerate(lines) if line.strip().startswith("for i in range(")][0]
+    pushes = [k for k, line in enumerate(lines) if "push_array(" in line or "float_tape[float_top] =" in line]
+    assert len(pushes) == 1, source
+    assert _indent(lines[pushes[0]]) == _indent(lines[inner]) and pushes[0] > inner, source

@@ -11,9 +11,7 @@ def smooth_stencil_grad(u, c, value_adj, u_adj):
     # values of this block needed by its adjoint
     v_times_v = v * v
     # line 42: return np.sum(v * v)
-    v_times_v_adj = value_adj * np.ones_like(v_times_v)
-    v_adj += v_times_v_adj * v
-    v_adj += v_times_v_adj * v
+    v_adj += 2.0 * (value_adj * np.ones_like(v_times_v) * v)
     # loop of line 40 backwards: for i in range(1, u.shape[0] - 1):
     for i in range(u.shape[0] - 2, 0, -1):
         # values of this block needed by its adjoint
