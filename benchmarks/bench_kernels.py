@@ -208,24 +208,44 @@ def source_notes(source):
     except SyntaxError:
         return []
     notes = []
-    # 1. the same expression pushed twice in one loop body (one value saved twice per iteration)
+
+    def push_of(st):
+        """(tape, pushed expression) for `x_tape[x_top] = e` or `tape, top = push_array(tape, top, e, ...)`."""
+        if not isinstance(st, ast.Assign):
+            return None
+        t = st.targets[0]
+        if isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name) and t.value.id.endswith("_tape"):
+            return t.value.id, st.value
+        v = st.value
+        if isinstance(v, ast.Call) and isinstance(v.func, ast.Name) and v.func.id == "push_array" and len(v.args) >= 3:
+            return ast.unparse(v.args[0]), v.args[2]
+        return None
+
+    def stored(tgt):
+        while isinstance(tgt, ast.Subscript):
+            tgt = tgt.value             # x[i] = ... stores into x, not into i
+        return {n.id for n in ast.walk(tgt) if isinstance(n, ast.Name)}
+
+    def names(e):
+        return {n.id for n in ast.walk(e) if isinstance(n, ast.Name)}
+
+    # 1. the same value pushed twice in one loop body (nothing stored into it in between)
     dups = []
     for node in ast.walk(tree):
         if isinstance(node, (ast.For, ast.While)):
             seen, count = {}, {}
             for st in node.body:
-                if isinstance(st, ast.Assign) and isinstance(st.targets[0], ast.Subscript) and \
-                        isinstance(st.targets[0].value, ast.Name) and st.targets[0].value.id.endswith("_tape"):
-                    key = (st.targets[0].value.id, ast.unparse(st.value))
+                pushed = push_of(st)
+                if pushed:
+                    key = (pushed[0], ast.unparse(pushed[1]))
                     if key in seen:
                         count[key] = count.get(key, 1) + 1
-                    seen[key] = {n.id for n in ast.walk(st.value) if isinstance(n, ast.Name)}
-                elif isinstance(st, (ast.Assign, ast.AugAssign)):
-                    # a store between two pushes of the same text makes them different values
-                    targets = st.targets if isinstance(st, ast.Assign) else [st.target]
-                    stored = {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)
-                              and not (isinstance(t, ast.Subscript) and n in ast.walk(t.slice))}
-                    seen = {k: v for k, v in seen.items() if not (v & stored)}
+                    seen[key] = names(pushed[1])
+                    continue
+                written = {nm for t in ast.walk(st) if isinstance(t, (ast.Assign, ast.AugAssign))
+                           for tgt in (t.targets if isinstance(t, ast.Assign) else [t.target])
+                           for nm in stored(tgt)}
+                seen = {k: v for k, v in seen.items() if not (v & written)}
             dups += [f"`{e}` x{c}" for (t, e), c in count.items()]
     if dups:
         notes.append("same value pushed more than once per iteration: " + ", ".join(dups))
@@ -234,19 +254,14 @@ def source_notes(source):
     inv = []
     for node in ast.walk(tree):
         if isinstance(node, ast.For):
-            def stored(tgt):
-                while isinstance(tgt, ast.Subscript):
-                    tgt = tgt.value             # x[i] = ... stores into x, not into i
-                return {n.id for n in ast.walk(tgt) if isinstance(n, ast.Name)}
-            assigned = {name for st in node.body for t in ast.walk(st) if isinstance(t, (ast.Assign, ast.AugAssign))
-                        for tgt in (t.targets if isinstance(t, ast.Assign) else [t.target]) for name in stored(tgt)}
-            assigned |= {n.id for n in ast.walk(node.target) if isinstance(n, ast.Name)}
+            assigned = {nm for st in node.body for t in ast.walk(st) if isinstance(t, (ast.Assign, ast.AugAssign))
+                        for tgt in (t.targets if isinstance(t, ast.Assign) else [t.target])
+                        for nm in stored(tgt) if push_of(t) is None or not isinstance(t.value, ast.Call)}
+            assigned |= names(node.target)
             for st in node.body:
-                if isinstance(st, ast.Assign) and isinstance(st.targets[0], ast.Subscript) and \
-                        isinstance(st.targets[0].value, ast.Name) and st.targets[0].value.id.endswith("_tape"):
-                    names = {n.id for n in ast.walk(st.value) if isinstance(n, ast.Name)}
-                    if not names & assigned:
-                        inv.append(f"`{ast.unparse(st.value)}` in the loop over `{ast.unparse(node.target)}`")
+                pushed = push_of(st)
+                if pushed and not names(pushed[1]) & assigned:
+                    inv.append(f"`{ast.unparse(pushed[1])}` in the loop over `{ast.unparse(node.target)}`")
     if inv:
         notes.append("loop-invariant value pushed every iteration: " + ", ".join(inv))
     # 2. integer-tape pushes of plain names (often loop counters or values derived from them)
@@ -493,15 +508,15 @@ def run_kernel(k, opts, J, log):
             res["pushes"], res["written"] = pushes, written
         except Exception:
             res["pushes"], res["written"] = None, None
-        used = tape_used(spec, args) if caps else None
-        res["used"] = used
+        written = tape_used(spec, args) if caps else None
+        res["used"] = written
         if caps is not None and k.tape_per is not None:
             count, unit = k.tape_per(args)
             total = sum(c * TAPE_BYTES.get(kind, 8) for kind, c in caps.items())
             res["tape_per"] = {"bytes": total, "per": total / count, "unit": unit}
-            if used and all(v is not None for kk, v in used.items() if kk != "branch"):
+            if written and all(v is not None for kk, v in written.items() if kk != "branch"):
                 # written float/int elements; branch tapes (bool, 1 byte) counted at capacity
-                ub = sum((used.get(kind) if kind != "branch" else c) * TAPE_BYTES.get(kind, 8)
+                ub = sum((written.get(kind) if kind != "branch" else c) * TAPE_BYTES.get(kind, 8)
                          for kind, c in caps.items())
                 res["tape_per"].update(used_bytes=ub, used_per=ub / count)
     return res, g, used
@@ -758,12 +773,13 @@ def render(info, results, opts, total, jax_note):
                     f"{kind} {v:,}" for kind, v in r["used"].items() if v is not None)
             if "tape_per" in r:
                 tp = r["tape_per"]
-                line += f"; {tp['per']:.2f} bytes per {tp['unit']} reserved"
+                line += f"; {tp['per']:.3g} bytes per {tp['unit']} reserved"
                 if "used_per" in tp:
-                    line += f", {tp['used_per']:.2f} written"
+                    line += f", {tp['used_per']:.3g} written"
             if r.get("pushes"):
                 line += "; pushes in the forward sweep's first loop, per iteration: " + \
-                    ", ".join(f"{v} {kk}" for kk, v in r["pushes"].items())
+                    ", ".join(f"{v} {kk}" for kk, v in r["pushes"].items()).replace(
+                        " (inner loop) (inner loop)", " (loop two deep)")
             w(line + ".")
         if r.get("notes"):
             w("- Generated source (`g.source`), mechanical notes: " + "; ".join(r["notes"]) + ".")
