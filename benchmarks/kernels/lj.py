@@ -2,7 +2,7 @@
 particles in 3-D; gradient with respect to the positions (minus the forces).
 
 Positions: a 10 x 10 x 10 cubic lattice of spacing 1.12 with Gaussian jitter (0.05), no
-periodic boundaries; cutoff 2.5, so about 5 % of the 499,500 pairs are inside.
+periodic boundaries; cutoff 2.5, so about 3.4 % of the 499,500 pairs are inside.
 """
 import numba
 import numpy as np
