@@ -88,14 +88,19 @@ class Specialization:
         self.last_buffers = []
 
     def __call__(self, args, seed=1.0):
-        buffers = [self._buffer(k, args[i]) for k, i in enumerate(self.buffer_positions)]
+        if self.buffer_positions:
+            buffers = [self._buffer(k, args[i]) for k, i in enumerate(self.buffer_positions)]
+            self.last_buffers = buffers
+            args = (*args, seed, *buffers, *self.tapes)
+        else:
+            args = (*args, seed, *self.tapes)
         try:
-            out = self.func(*args, seed, *buffers, *self.tapes)
+            out = self.func(*args)
         except Exception as exc:
             raise self._compilation_error(exc) from None
         n = self.n_wrt
-        self.tapes = out[1 + n:]
-        self.last_buffers = buffers
+        if self.tapes:
+            self.tapes = out[1 + n:]
         return out[0], out[1:1 + n]
 
     def _buffer(self, k, arg):
@@ -154,6 +159,7 @@ class GradientFunction:
         self.with_value = with_value
         self.specializations = {}
         self._last = None
+        self._last_key = None
         self._numba_entries = {}
         python = python_function(func)
         self._params = python.__code__.co_varnames[:python.__code__.co_argcount]
@@ -163,22 +169,26 @@ class GradientFunction:
 
     def specialize(self, args):
         key = (signature_key(args), rules.generation())
+        if key == self._last_key:
+            return self._last                   # the common case: called again the same way
         spec = self.specializations.get(key)
         if spec is None:
             arg_types = {p: type_of_value(a) for p, a in zip(self._params, args)}
             spec = Specialization(derive(self.func, self.wrt, arg_types), self.jit)
             self.specializations[key] = spec
-        self._last = spec
+        self._last, self._last_key = spec, key
         return spec
 
     def __call__(self, *args, **kwargs):
         if kwargs or len(args) != len(self._params):
             args = _bind(self.func, args, kwargs)
         value, grads = self.specialize(args)(args)
-        if not isinstance(value, (float, int, np.floating, np.integer, np.bool_, bool)):
+        if value.__class__ is not float and \
+                not isinstance(value, (float, int, np.floating, np.integer, np.bool_, bool)):
             raise NonDifferentiableError(f"grad needs a scalar result, but {self.__name__} returned "
                                          f"{type(value).__name__}")
-        grads = tuple(_as_result(g, args[i]) for g, i in zip(grads, self._wrt_positions))
+        grads = tuple(g if g.__class__ is float else _as_result(g, args[i])
+                      for g, i in zip(grads, self._wrt_positions))
         grad = grads if self.many else grads[0]
         return (float(value), grad) if self.with_value else grad
 

@@ -242,10 +242,31 @@ class ReverseTransform:
         loop = self.invariant_loop(n, statement)
         if loop is None:
             return False
+        loop = self._last_loop_keeping(n, loop)
         names = self.hoisted.setdefault(id(loop), [])
         if n not in names:
             names.append(n)
         return True
+
+    def _last_loop_keeping(self, n, loop):
+        """The last loop among `loop` and the statements after it in the same body before
+        anything changes `n`: one save after it serves them all (the reverse sweep restores
+        `n` before reversing it, and nothing reversed after that changes `n`)."""
+        body, k = self.statement_list[id(loop)]
+        group = self.alias_group.get(n, {n})
+        changes = [p for m in group for p, _ in self.defs.get(m, []) if p >= 0] + \
+            [p for m in group for p in self.store_positions.get(m, [])]
+        last = loop
+        for statement in body[k + 1:]:
+            start = self.position[id(statement)]
+            end = self.loop_span(statement)[1] if isinstance(statement, (gast.For, gast.While)) else \
+                max([start] + [self.position[id(s)] for s, _ in walk_statements(getattr(statement, "body", []))]
+                    + [self.position[id(s)] for s, _ in walk_statements(getattr(statement, "orelse", []))])
+            if any(start <= p <= end for p in changes):
+                break
+            if isinstance(statement, (gast.For, gast.While)):
+                last = statement
+        return last
 
     def _hoisted_saves(self, loop):
         """(forward statements after `loop`, reverse statements before its reversal, counts)."""
@@ -645,9 +666,9 @@ class ReverseTransform:
         self._add_headroom(since, cb)
         loop = gast.For(target=node.target, iter=node.iter, body=fb or [gast.Pass()], orelse=[],
                         type_comment=None)
-        if not rb:
-            self.hoisted.pop(id(node), None)
-            return [loop], [], Counts()
+        if not rb:          # nothing to reverse, but it may keep a save for loops before it
+            hoisted_forward, hoisted_reverse, hoisted_counts = self._hoisted_saves(node)
+            return [loop] + hoisted_forward, hoisted_reverse, hoisted_counts
         args = list(node.iter.args)
         step = step_value(args[2]) if len(args) == 3 else 1
         start, stop = (args[0], args[1]) if len(args) >= 2 else (gast.Constant(value=0, kind=None), args[0])
@@ -743,7 +764,9 @@ class ReverseTransform:
         else:
             forward += self.reserve(cb)
         forward.append(gast.For(target=node.target, iter=node.iter, body=body, orelse=[], type_comment=None))
-        return forward, [], Counts()
+        # saves kept for loops before it (see `hoist`); its own iterations read their values live
+        hoisted_forward, hoisted_reverse, hoisted_counts = self._hoisted_saves(node)
+        return forward + hoisted_forward, hoisted_reverse, hoisted_counts
 
     def _branch_free(self, body, k, loop):
         """`body` with its `if` at index k (a branch and its adjoint, merged) computed without
@@ -796,8 +819,9 @@ class ReverseTransform:
         fb, rb, cb = self.body(node.body, Ctx(True, ctx.loop_vars, ctx.in_branch))
         self._add_headroom(since, cb)
         if not rb:
-            self.hoisted.pop(id(node), None)
-            return [gast.While(test=node.test, body=fb or [gast.Pass()], orelse=[])], [], Counts()
+            hoisted_forward, hoisted_reverse, hoisted_counts = self._hoisted_saves(node)
+            return [gast.While(test=node.test, body=fb or [gast.Pass()], orelse=[])] + hoisted_forward, \
+                hoisted_reverse, hoisted_counts
         line = node.lineno
         trips = self.namer.fresh("n_iterations")
         body = self._per_iteration_reserve(cb, fb) + stmts(f"{trips} += 1") + fb
@@ -957,6 +981,7 @@ class BlockPlan:
                     not self._reads(first, self.tr.adj(reset.var)):
                 ops[i:i + 2] = [first._replace(kind="set")]
         ops = self._merge_repeated_terms(ops)
+        ops = self._move_without_copy(ops)
         i = 0
         while i < len(ops):
             op = ops[i]
@@ -966,6 +991,30 @@ class BlockPlan:
                 continue
             i += 1
         return ops
+
+    def _move_without_copy(self, ops):
+        """`t_adj = a_adj[s].copy(); a_adj[s] = 0.0; b_adj[r] += t_adj` (the adjoint of
+        `a[s] = b[r]`)  ->  `b_adj[r] += a_adj[s]; a_adj[s] = 0.0`: one pass and no allocation,
+        when `b` and `a` are different arrays."""
+        tr = self.tr
+        out = list(ops)
+        for i in range(len(out) - 2):
+            take, zero, give = out[i], out[i + 1], out[i + 2]
+            if not (take.kind == "set" and take.var in tr.block_local and zero.kind == "array_zero"
+                    and give.kind in ("array_add", "add") and isinstance(give.expr, gast.Name)
+                    and give.expr.id == tr.adj(take.var) and isinstance(take.expr, gast.Call)
+                    and isinstance(take.expr.func, gast.Attribute) and take.expr.func.attr == "copy"):
+                continue
+            view = take.expr.func.value
+            if not (isinstance(view, gast.Subscript) and isinstance(view.value, gast.Name)
+                    and view.value.id == tr.adj(zero.var)):
+                continue
+            if give.var == zero.var or tr.alias_group.get(give.var, {give.var}) & tr.alias_group.get(zero.var, {zero.var}):
+                continue
+            if any(self._reads(o, tr.adj(take.var)) for o in out[i + 3:]):
+                continue
+            out[i:i + 3] = [None, give._replace(expr=view), zero]
+        return [o for o in out if o is not None]
 
     def _merge_repeated_terms(self, ops):
         """`v_adj += e; v_adj += e` (the two factors of `x * x`)  ->  `v_adj += 2.0 * e`."""

@@ -142,3 +142,27 @@ def test_values_unchanged_in_an_inner_loop_are_saved_once_around_it(func, args, 
     pushes = [k for k, line in enumerate(lines) if "push_array(" in line or "float_tape[float_top] =" in line]
     assert len(pushes) == 1, source
     assert _indent(lines[pushes[0]]) == _indent(lines[inner]) and pushes[0] > inner, source
+
+
+def saved_after_a_later_loop(x, m):
+    # w is saved once, after the last loop that leaves it alone (the counting loop, which has
+    # no adjoint of its own), and restored before both are reversed
+    s = 0.0
+    w = np.zeros(x.shape[0])
+    count = 0
+    for t in range(m):
+        for i in range(x.shape[0]):
+            w[i] = x[i] * (t + 1.0)
+        for i in range(x.shape[0]):
+            s = s * 0.5 + np.sin(w[i]) * x[i]
+        for j in range(3):
+            count += j
+        w[0] = 2.0
+    return s + count
+
+
+@pytest.mark.parametrize("jit", [True, False])
+def test_one_save_serves_every_loop_that_leaves_the_value_alone(jit):
+    check_grads(saved_after_a_later_loop, (X, 3), wrt=0, jit=jit)
+    source = s2sad.show(saved_after_a_later_loop, 0, X, 3)
+    assert source.count("push_array(") == 1, source
