@@ -14,7 +14,6 @@ import gast
 
 from . import rules
 from .anf_info import stored_array, target_name, walk_statements
-from .codegen import src
 from .types import BOOL, INT, Array, is_real
 
 

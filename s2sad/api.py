@@ -16,7 +16,7 @@ from .helpers import with_jitted_helpers
 from .numba_support import raised_while_compiling
 from .parsing import python_function
 from .transform import derive, normalise_wrt
-from .types import FLOAT, INT, Array, type_of_value, TupleType
+from .types import FLOAT, INT, Array, type_of_value
 
 
 class CompilationError(S2SADError):

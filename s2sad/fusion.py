@@ -117,7 +117,6 @@ class Fusion:
     def _written_before_read(self, body, array, size, written):
         """Walk `body` in order: False/True whether `array` is certainly written whole at the
         end, None if some statement may read it before that."""
-        tr = self.tr
         for s in body:
             if is_simple(s):
                 if not written and array in self._reads_of(s):

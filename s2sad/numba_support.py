@@ -12,7 +12,7 @@ import numpy as np
 from .anf_info import walk_statements
 from .codegen import src
 from .numpy_types import _keyword
-from .types import Array, TupleType
+from .types import Array
 
 _HINT = "; run it with jit=False (the same derivative in plain Python)"
 

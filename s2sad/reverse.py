@@ -19,7 +19,6 @@ So a loop body that only reads its arrays (a Rosenbrock sum) needs no tape at al
 ODE step `x = x + dt * f(x)` saves exactly its state per step.
 """
 import copy
-from collections import namedtuple
 
 import gast
 import numpy as np
@@ -28,9 +27,10 @@ from . import rules
 from .helpers import user_function
 from .aliasing import alias_groups
 from .anf_info import is_simple, read_names, stored_array, target_name, walk_statements
-from .fusion import Fusion
-from .if_conversion import convert
-from .codegen import comment, index_src, is_comment, name, src, stmt, stmts
+from .fused_loops import FusedLoops
+from .invariant_saves import InvariantSaves
+from .sweeps import ENTRY, TAPES, Counts, Ctx, GrowthPoint, Op
+from .codegen import comment, index_src, name, src, stmt, stmts
 from .normalize import origin_of
 from .runtime import MAX_TAPE_NDIM, pop_name
 from .simplify import simplify
@@ -41,18 +41,6 @@ from .types import BOOL, FLOAT, INT, Array, TupleType
 _METHODS = {"sum": np.sum, "mean": np.mean, "max": np.max, "min": np.min, "prod": np.prod,
             "copy": np.copy, "dot": np.dot, "transpose": np.transpose, "reshape": np.reshape,
             "ravel": np.ravel, "astype": ASTYPE}
-ENTRY = -1                      # version of a name as it was when the block started
-# fused: inside the body of a fused loop (see `fused_for_unit`), which runs again and again
-# like a loop body, though each run's adjoint follows it at once
-Ctx = namedtuple("Ctx", "in_loop loop_vars in_branch fused", defaults=(False, False))
-# values that must outlive a construct go on a tape inside loops, and inside branches too:
-# Numba prunes branches whose test is a constant, and a local assigned only there has no type
-TAPES = ("float", "int", "branch")
-Op = namedtuple("Op", "kind var expr index origin")
-GrowthPoint = namedtuple("GrowthPoint", "tape call headroom")   # see ReverseTransform.reserve
-#   kind: "add"  var_adj += expr            "set"   var_adj = expr
-#         "zero" var_adj = 0.0              "array_add"  var_adj[index] += expr
-#         "array_zero" var_adj[index] = 0.0      "scatter_add" scatter_add(var_adj, index, expr)
 
 
 def _literal_step(loop):
@@ -76,23 +64,7 @@ def _without_copy(expr):
     return expr
 
 
-class Counts(dict):
-    """Pushes per tape made by one execution of a piece of code (outside inner loops)."""
-
-    def plus(self, other):
-        out = Counts(self)
-        for k, v in other.items():
-            out[k] = out.get(k, 0) + v
-        return out
-
-    def max(self, other):
-        out = Counts(self)
-        for k, v in other.items():
-            out[k] = max(out.get(k, 0), v)
-        return out
-
-
-class ReverseTransform:
+class ReverseTransform(InvariantSaves, FusedLoops):
     def __init__(self, fdef, origins, types, activity, resolver, namer, location, wrt):
         self.fdef = fdef
         self.origins = origins
@@ -198,103 +170,6 @@ class ReverseTransform:
                     visit(node.body, start)
                     visit(node.orelse, start)
         visit(self.fdef.body, None)
-
-    def loop_span(self, loop):
-        start = self.position[id(loop)]
-        return start, max([start] + [self.position[id(s)] for s, _ in walk_statements(loop.body)])
-
-    def invariant_loop(self, n, statement):
-        """The outermost loop around `statement` in which `n` (and its memory) never changes,
-        if that loop sits inside another loop and `n` is certainly defined where it starts;
-        else None. A value the reverse sweep needs there is saved once per run of that loop
-        (after it) and restored once (before its reversal), not once per inner iteration."""
-        loops = self.enclosing_loops.get(id(statement), ())
-        group = self.alias_group.get(n, {n})
-        changes = [p for m in group for p, _ in self.defs.get(m, []) if p >= 0] + \
-            [p for m in group for p in self.store_positions.get(m, [])]
-        found = None
-        for depth, loop in enumerate(loops):
-            start, end = self.loop_span(loop)
-            if any(start <= p <= end for p in changes):
-                break
-            if depth + 1 < len(loops):
-                found = loop
-        if found is None or self.tape_of(n) is None or not self._defined_before(n, found):
-            return None
-        return found
-
-    def _defined_before(self, n, loop):
-        """Is `n` assigned on every path to `loop` (a parameter, or assigned earlier in a
-        statement list around it)?"""
-        if n in self.params and not any(p >= 0 for p, _ in self.defs.get(n, [])):
-            return True
-        node = loop
-        while node is not None:
-            body, k = self.statement_list[id(node)]
-            if any(is_simple(s) and target_name(s) == n for s in body[:k]):
-                return True
-            enclosing = self.enclosing_loops.get(id(node), ())
-            node = enclosing[0] if enclosing else None
-        return False
-
-    def hoist(self, n, statement):
-        """Save `n` around its invariant loop instead of where `statement`'s block needs it."""
-        loop = self.invariant_loop(n, statement)
-        if loop is None:
-            return False
-        loop = self._last_loop_keeping(n, loop)
-        names = self.hoisted.setdefault(id(loop), [])
-        if n not in names:
-            names.append(n)
-        return True
-
-    def _last_loop_keeping(self, n, loop):
-        """The last loop among `loop` and the statements after it in the same body before
-        anything changes `n`: one save after it serves them all (the reverse sweep restores
-        `n` before reversing it, and nothing reversed after that changes `n`)."""
-        body, k = self.statement_list[id(loop)]
-        group = self.alias_group.get(n, {n})
-        changes = [p for m in group for p, _ in self.defs.get(m, []) if p >= 0] + \
-            [p for m in group for p in self.store_positions.get(m, [])]
-        last = loop
-        for statement in body[k + 1:]:
-            start = self.position[id(statement)]
-            end = self.loop_span(statement)[1] if isinstance(statement, (gast.For, gast.While)) else \
-                max([start] + [self.position[id(s)] for s, _ in walk_statements(getattr(statement, "body", []))]
-                    + [self.position[id(s)] for s, _ in walk_statements(getattr(statement, "orelse", []))])
-            if any(start <= p <= end for p in changes):
-                break
-            if isinstance(statement, (gast.For, gast.While)):
-                last = statement
-        return last
-
-    def _hoisted_saves(self, loop):
-        """(forward statements after `loop`, reverse statements before its reversal, counts)."""
-        forward, reverse, counts = [], [], Counts()
-        for n in self.hoisted.pop(id(loop), []):
-            forward += self.save(n)
-            reverse[:0] = self._restore_in_place(n) or self.restore(n, n)
-            if self.tape_of(n) != "array":
-                counts = counts.plus(Counts({self.tape_of(n): 1}))
-        return forward, reverse, counts
-
-    def _restore_in_place(self, n):
-        """Statements copying a saved work array back into its own memory (no allocation),
-        for a float array of 1 or 2 dimensions that the function allocated itself and that
-        no other name refers to; None otherwise (a parameter must end as the primal leaves it)."""
-        t = self.types.get(n)
-        definition = self.definition.get(n)
-        if not (isinstance(t, Array) and t.kind == "f" and t.ndim in (1, 2) and definition is not None
-                and self.alias_group.get(n, {n}) == {n} and n not in self.params):
-            return None
-        value = definition.value
-        if not (isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute)
-                and value.func.attr in ("empty", "zeros", "ones", "full", "empty_like", "zeros_like",
-                                        "ones_like", "full_like", "copy")):
-            return None
-        self.tapes_used.add("float")
-        tape, top = self.tape_var("float"), self.top_var("float")
-        return stmts(f"{top} = restore_array{t.ndim}({tape}, {top}, {n})")
 
     def element_may_change(self, node):
         """May the element that `t = a[index]` reads be overwritten before the reverse sweep
@@ -710,109 +585,6 @@ class ReverseTransform:
         reverse.append(gast.For(target=copy.deepcopy(node.target), iter=reverse_iter, body=rb,
                                 orelse=[], type_comment=None))
         return forward, reverse, counts
-
-    def fused_for_unit(self, node, ctx, tail):
-        """A loop whose adjoint runs inside it, iteration by iteration (see `fusion`): a
-        top-level loop, or a loop directly in the body of one that adds into the same sums.
-        None if the loop does not qualify."""
-        if ctx.in_loop or ctx.in_branch or self.helper or not self.fuse_loops:
-            return None
-        fusion = Fusion(self, self.value_adj)
-        nested = ctx.fused
-        if nested:
-            seeds = None
-            if fusion.accumulators(node, nested_in=set(self.fused_accumulators)) is None:
-                return None
-        else:
-            seeds = fusion.seeds(node, tail)
-            if seeds is None:
-                return None
-            self.fused_accumulators = set(seeds)
-            self.fused_seed_names = {self.adj(a): self.namer.fresh(f"{a}_seed") for a in seeds}
-        i = node.target.id
-        outer_definitions = self.fused_definitions
-        self.fused_definitions = {**outer_definitions, **self._defined_once_at_top(node)}
-        fused_before = self.fused_loops
-        since = len(self.growth_points)
-        # one iteration's adjoint runs before the next iteration starts: within it, the body is
-        # straight-line code run once (values kept in locals and flags, not on tapes)
-        fb, rb, cb = self.body(node.body, Ctx(False, ctx.loop_vars | {i}, False, True))
-        self.fused_definitions = outer_definitions
-        if not rb and self.fused_loops == fused_before:
-            del self.growth_points[since:]
-            return None             # no adjoint work at all
-        self.fused_loops += 1
-        self._add_headroom(since, cb)
-        grows_inside = len(self.growth_points) > since
-        line = node.lineno
-        forward = [comment(f"{self.location.cite(line)}: {self.location.text_of_line(line)}")]
-        if nested:
-            forward.append(comment("adds into the same sums: each iteration's adjoint runs right after it"))
-        else:
-            forward.append(comment("its iterations are independent sums: each one's adjoint runs right after it"))
-            forward += self._early_inits(node, set(seeds))
-            for a, seed in sorted(seeds.items()):
-                forward += stmts(f"{self.fused_seed_names[self.adj(a)]} = {seed}")
-        rb = _renamed(rb, self.fused_seed_names)
-        body = _merge_last_branch(fb, rb)
-        if body is not None:
-            body = self._branch_free(body, len(fb) - 2, node)
-        else:
-            body = fb + [comment(f"adjoint of this iteration of {self.location.cite(line)}")] + rb
-        if grows_inside:
-            body[:0] = self._per_iteration_reserve(cb, fb)
-        else:
-            forward += self.reserve(cb)
-        forward.append(gast.For(target=node.target, iter=node.iter, body=body, orelse=[], type_comment=None))
-        # saves kept for loops before it (see `hoist`); its own iterations read their values live
-        hoisted_forward, hoisted_reverse, hoisted_counts = self._hoisted_saves(node)
-        return forward + hoisted_forward, hoisted_reverse, hoisted_counts
-
-    def _branch_free(self, body, k, loop):
-        """`body` with its `if` at index k (a branch and its adjoint, merged) computed without
-        a branch when both arms are small scalar arithmetic (see `if_conversion`)."""
-        _, end = self.loop_span(loop)
-        outside = {n.id for j, s in enumerate(body) if j != k for n in gast.walk(s) if isinstance(n, gast.Name)}
-        used_elsewhere = outside | set(self.adj_names.values()) | set(self.fused_seed_names.values()) | \
-            {n for n in self.locals if any(p > end for p in self.uses.get(n, []))} | self.fused_accumulators
-        defined_before = {target_name(s) for s in body[:k] if isinstance(s, gast.Assign)} | \
-            {self.adj(n) for n in self.early_adjoints} | set(self.fused_seed_names.values()) | \
-            set(self.params) | {n for n in self.unconditional if self.defs.get(n) and
-                                all(p < self.loop_span(loop)[0] for p, _ in self.defs[n])} | \
-            self.fused_accumulators
-        straight = convert(body[k], used_elsewhere, defined_before, self.namer.fresh)
-        if straight is None:
-            return body
-        line = body[k].test
-        return body[:k] + [comment(f"both arms computed, the one taken selected: if {src(line)}")] + \
-            straight + body[k + 1:]
-
-    def _defined_once_at_top(self, loop):
-        """{name: position} of names assigned once in `loop`, directly in its body."""
-        start, end = self.loop_span(loop)
-        top_level = {target_name(s) for s in loop.body if is_simple(s)}
-        inside = ((n, [p for p, _ in ds if start <= p <= end]) for n, ds in self.defs.items() if n in top_level)
-        return {n: ps[0] for n, ps in inside if len(ps) == 1}
-
-    def _early_inits(self, loop, accumulators):
-        """Zero the adjoints a fused loop adds into, unless an earlier one did."""
-        names = set()
-        for s, _ in walk_statements(loop.body):
-            if is_simple(s):
-                names |= set(read_names(s, self.locals))
-                if target_name(s):
-                    names.add(target_name(s))
-            else:
-                names |= set(self._names(getattr(s, "test", None) or getattr(s, "iter", None)))
-        out = []
-        for n in sorted(names):
-            if n not in self.active or n in self.early_adjoints or n in self.block_local or n in self.wrt \
-                    and isinstance(self.types.get(n), Array) or n in self.deferred_adjoints or n in accumulators:
-                continue
-            self.early_adjoints.add(n)
-            zero = f"np.zeros_like({n})" if isinstance(self.types.get(n), Array) else "0.0"
-            out += stmts(f"{self.adj(n)} = {zero}")
-        return out
 
     def while_unit(self, node, ctx):
         since = len(self.growth_points)
@@ -1757,46 +1529,6 @@ class BlockPlan:
             return gast.Assign(targets=[gast.Name(id=self.tr.value_name, ctx=gast.Store(), annotation=None,
                                                   type_comment=None)], value=node.value, type_comment=None)
         return copy.deepcopy(node)
-
-
-def _renamed(statements, names):
-    """`statements` with the names in `names` replaced."""
-    class Rename(gast.NodeTransformer):
-        def visit_Name(self, n):
-            if n.id in names:
-                return gast.Name(id=names[n.id], ctx=n.ctx, annotation=None, type_comment=None)
-            return n
-    return [Rename().visit(copy.deepcopy(s)) for s in statements]
-
-
-def _merge_last_branch(forward, reverse):
-    """`forward + reverse` with the replay of a branch that ends `forward` merged into it:
-    when nothing runs between a branch and its adjoint, one `if` does both and no flag
-    records the decision. None when `forward` does not end with a recorded branch."""
-    if len(forward) < 2 or not isinstance(forward[-1], gast.If):
-        return None
-    branch, reset = forward[-1], forward[-2]
-    flag = target_name(reset) if isinstance(reset, gast.Assign) else None
-    if flag is None or not branch.body or target_name(branch.body[0]) != flag:
-        return None
-    k = next((k for k, s in enumerate(reverse) if not is_comment(s)), None)
-    replay = reverse[k] if k is not None else None
-    if not isinstance(replay, gast.If):
-        return None
-    test = replay.test
-    if isinstance(test, gast.Name) and test.id == flag:
-        taken, not_taken = replay.body, replay.orelse
-    elif isinstance(test, gast.UnaryOp) and isinstance(test.op, gast.Not) and \
-            isinstance(test.operand, gast.Name) and test.operand.id == flag:
-        taken, not_taken = replay.orelse, replay.body
-    else:
-        return None
-    rest = reverse[k + 1:]
-    if any(isinstance(n, gast.Name) and n.id == flag for s in rest for n in gast.walk(s)):
-        return None
-    merged = gast.If(test=branch.test, body=branch.body[1:] + taken or [gast.Pass()],
-                     orelse=branch.orelse + not_taken)
-    return forward[:-2] + [merged] + rest
 
 
 def _term_key(expr):

@@ -6,7 +6,6 @@ caller needs to call it (the parameter layout and which tapes it uses).
 transform instead of the reverse one: `f_jvp(params..., tangents of wrt...)` returns the
 value and its tangent.
 """
-import copy
 from dataclasses import dataclass, field
 
 import gast
@@ -14,7 +13,7 @@ import gast
 from . import rules
 from .activity import Activity
 from .aliasing import check_aliasing, parameters_written
-from .codegen import comment, name, render, src, stmt, stmts
+from .codegen import comment, render, stmt
 from .errors import NonDifferentiableError, WrtError
 from .naming import Namer, all_names, rename_locals
 from .numba_support import numba_obstacles

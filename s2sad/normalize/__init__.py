@@ -17,7 +17,6 @@ statement it came from (see `Origins`), so generated code can cite primal lines.
 """
 import copy
 
-import gast
 
 from .anf import to_anf
 from .augassign import lower_augassign
