@@ -63,8 +63,9 @@ class FusedLoops:
         body = _merge_last_branch(fb, rb)
         if body is not None:
             body = self._branch_free(body, len(fb) - 2, node)
+            body = self._sink_into_branch(body, len(fb) - 2)
         else:
-            body = fb + [comment(f"adjoint of this iteration of {self.location.cite(line)}")] + rb
+            body = fb + ([comment(f"adjoint of this iteration of {self.location.cite(line)}")] + rb if rb else [])
         if grows_inside:
             body[:0] = self._per_iteration_reserve(cb, fb)
         else:
@@ -92,6 +93,47 @@ class FusedLoops:
         line = body[k].test
         return body[:k] + [comment(f"both arms computed, the one taken selected: if {src(line)}")] + \
             straight + body[k + 1:]
+
+    def _sink_into_branch(self, body, k):
+        """`body` with the adjoint code after its merged `if` (at index k) moved into the arm
+        that gives it anything to do: when the other arm leaves every adjoint that code reads
+        at zero, running it there would only add zeros (a pair beyond a cutoff radius costs
+        no adjoint work). Unchanged unless all of the code after the `if` qualifies."""
+        branch = body[k]
+        if not isinstance(branch, gast.If):
+            return body
+        adjoints = set(self.adj_names.values()) | set(self.fused_seed_names.values())
+        trailing = [s for s in body[k + 1:] if not is_comment(s)]
+        reset = {s.targets[0].id for s in trailing if isinstance(s, gast.Assign) and
+                 isinstance(s.targets[0], gast.Name) and _is_zero(s.value)}
+        for taken, other in ((branch.body, branch.orelse), (branch.orelse, branch.body)):
+            zero = (_assigned_in(taken) & adjoints & reset) - _assigned_in(other)
+            if zero and all(self._adds_only_zeros(s, zero, adjoints) for s in trailing):
+                moved = body[k + 1:]
+                taken[:] = [s for s in taken if not isinstance(s, gast.Pass)] + moved
+                return body[:k + 1]
+        return body
+
+    @staticmethod
+    def _adds_only_zeros(statement, zero, adjoints):
+        """Is `statement` a recomputation, or adjoint code that only moves values of `zero`
+        (adjoints that are 0 when the other arm ran)? Updates `zero` with what it makes zero."""
+        if isinstance(statement, gast.Assign) and isinstance(statement.targets[0], gast.Name):
+            target = statement.targets[0].id
+            reads = {n.id for n in gast.walk(statement.value) if isinstance(n, gast.Name)} & adjoints
+            if target in zero and _is_zero(statement.value):
+                return True
+            if not reads:
+                return target not in adjoints      # a value recomputed for the adjoint code
+            if reads <= zero and target in adjoints:
+                zero.add(target)
+                return True
+            return False
+        if isinstance(statement, gast.AugAssign) and isinstance(statement.op, (gast.Add, gast.Sub)):
+            reads = {n.id for n in gast.walk(statement.value) if isinstance(n, gast.Name)} & adjoints
+            return bool(reads) and reads <= zero and isinstance(_root_name(statement.target), str) and \
+                _root_name(statement.target) in adjoints
+        return False
 
     def _defined_once_at_top(self, loop):
         """{name: position} of names assigned once in `loop`, directly in its body."""
@@ -159,3 +201,26 @@ def _renamed(statements, names):
                 return gast.Name(id=names[n.id], ctx=n.ctx, annotation=None, type_comment=None)
             return n
     return [Rename().visit(copy.deepcopy(s)) for s in statements]
+
+
+def _is_zero(expr):
+    return isinstance(expr, gast.Constant) and expr.value == 0.0 and not isinstance(expr.value, bool)
+
+
+def _assigned_in(statements):
+    names = set()
+    for s in statements:
+        for n in gast.walk(s):
+            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store):
+                names.add(n.id)
+            if isinstance(n, gast.AugAssign):
+                root = _root_name(n.target)
+                if root:
+                    names.add(root)
+    return names
+
+
+def _root_name(target):
+    while isinstance(target, gast.Subscript):
+        target = target.value
+    return target.id if isinstance(target, gast.Name) else None

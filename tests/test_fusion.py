@@ -209,3 +209,15 @@ def adjoint_initialised_then_only_incremented(x, p):
 @pytest.mark.parametrize("jit", [False, True], ids=["py", "jit"])
 def test_an_adjoint_only_incremented_later_keeps_its_initialisation(jit):
     check_grads(adjoint_initialised_then_only_incremented, (X, 0.3), wrt=(0, 1), jit=jit)
+
+
+def test_adjoint_code_of_a_pair_beyond_the_cutoff_is_skipped():
+    # r2_adj is zero unless the pair is inside the cutoff: the code that spreads it onto
+    # x_adj runs only in that arm
+    source = s2sad.show(pair_energy, (0, 1), X, 0.7)
+    lines = source.splitlines()
+    branch = next(k for k, line in enumerate(lines) if "if r2 < 4.0:" in line)
+    spread = next(k for k, line in enumerate(lines) if "x_adj[j] -= d_adj" in line)
+    indent = len(lines[branch]) - len(lines[branch].lstrip())
+    assert spread > branch and len(lines[spread]) - len(lines[spread].lstrip()) > indent, source
+    assert "adjoint of this iteration of line" not in source, source

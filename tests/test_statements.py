@@ -5,6 +5,8 @@ imports, functions passed as arguments and `*args` forwarding, integers computed
 Every program is differentiated in reverse mode (`grad`) and forward mode (`jvp`, with its
 dot-product test against `vjp`), compiled and in plain Python, and as a Hessian-vector
 product, and compared with central finite differences."""
+import re
+
 import numpy as np
 import pytest
 
@@ -174,7 +176,8 @@ def test_prints_run_once_per_evaluation_never_in_the_reverse_sweep(call, jit, ca
 def test_generated_code_calls_helpers_positionally():
     source = s2sad.show(st.keywords_only, (0, 1), 2.0, 3.0)
     assert "value = h(x, y)" in source
-    assert "h_vjp(x, y, value_adj)" in source
+    # (h_vjp_2 when another test derived h for other argument types first in this process)
+    assert re.search(r"h_vjp(_\d+)?\(x, y, value_adj\)", source), source
     assert "a=" not in source.replace("# line 16: return h(a=x, b=y)", "")
 
 
