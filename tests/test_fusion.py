@@ -221,3 +221,75 @@ def test_adjoint_code_of_a_pair_beyond_the_cutoff_is_skipped():
     indent = len(lines[branch]) - len(lines[branch].lstrip())
     assert spread > branch and len(lines[spread]) - len(lines[spread].lstrip()) > indent, source
     assert "adjoint of this iteration of line" not in source, source
+
+
+# --------------------------------------------------------------------------- more shapes of fused loops
+
+def _helper(a, b):
+    return a * math.sin(b) + b * b
+
+def with_helper(x, p):
+    s = 0.0
+    for i in range(x.shape[0]):
+        s += _helper(x[i], p)
+    return s * 0.5
+
+def with_break(x):
+    s = 0.0
+    for i in range(x.shape[0]):
+        if x[i] > 0.75:
+            break
+        s += x[i] ** 3
+    return s
+
+def with_while_inside(x):
+    s = 0.0
+    for i in range(x.shape[0]):
+        y = x[i]
+        k = 0
+        while k < 3:
+            y = np.sin(y) + 0.1
+            k += 1
+        s += y * y
+    return 3.0 * s
+
+def two_loops_same_sum(x):
+    s = 0.0
+    for i in range(x.shape[0]):
+        s += x[i] ** 2
+    for i in range(x.shape[0]):
+        s += np.sin(x[i])
+    return s
+
+def sum_then_other_use(x):
+    s = 0.0
+    for i in range(x.shape[0]):
+        s += x[i] ** 2
+    t = s
+    u = t * 2.0 - s
+    return u + x[0]
+
+def stores_into_result_array(x):
+    out = np.zeros(x.shape[0])
+    s = 0.0
+    for i in range(x.shape[0]):
+        out[i] = x[i] * 2.0
+        s += out[i] * x[i]
+    return s + np.sum(out)
+
+
+EDGE_CASES = [
+    (with_helper, (X, 0.4), (0, 1), True),
+    (with_break, (X,), 0, True),            # the flag the break sets carries no derivative
+    (with_while_inside, (X,), 0, True),
+    (two_loops_same_sum, (X,), 0, True),    # the second loop; the first sees it as a use of s
+    (sum_then_other_use, (X,), 0, True),
+    (stores_into_result_array, (X,), 0, False),
+]
+
+
+@pytest.mark.parametrize("jit", [False, True], ids=["py", "jit"])
+@pytest.mark.parametrize("func, args, wrt, fused", EDGE_CASES, ids=[c[0].__name__ for c in EDGE_CASES])
+def test_more_loop_shapes(func, args, wrt, fused, jit):
+    check_grads(func, args, wrt=wrt, jit=jit)
+    assert (FUSED in s2sad.show(func, wrt, *args)) == fused
