@@ -78,10 +78,14 @@ class FusedLoops:
     def _branch_free(self, body, k, loop):
         """`body` with its `if` at index k (a branch and its adjoint, merged) computed without
         a branch when both arms are small scalar arithmetic (see `if_conversion`)."""
-        _, end = self.loop_span(loop)
+        start, end = self.loop_span(loop)
         outside = {n.id for j, s in enumerate(body) if j != k for n in gast.walk(s) if isinstance(n, gast.Name)}
-        used_elsewhere = outside | set(self.adj_names.values()) | set(self.fused_seed_names.values()) | \
-            {n for n in self.locals if any(p > end for p in self.uses.get(n, []))} | self.fused_accumulators
+        # adjoints of names the loop assigns live inside it (those outside the `if` are in
+        # `outside`); the adjoints of everything else may be read after the loop
+        inside = {n for n, ds in self.defs.items() if any(start <= p <= end for p, _ in ds)}
+        used_elsewhere = outside | {a for n, a in self.adj_names.items() if n not in inside} | \
+            set(self.fused_seed_names.values()) | self.fused_accumulators | \
+            {n for n in self.locals if any(p > end for p in self.uses.get(n, []))}
         defined_before = {target_name(s) for s in body[:k] if isinstance(s, gast.Assign)} | \
             {self.adj(n) for n in self.early_adjoints} | set(self.fused_seed_names.values()) | \
             set(self.params) | {n for n in self.unconditional if self.defs.get(n) and

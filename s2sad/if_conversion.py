@@ -19,7 +19,7 @@ import copy
 
 import gast
 
-from .codegen import is_comment, src
+from .codegen import comment, is_comment, src
 
 MAX_OPERATIONS = 40
 _SAFE_CALLS = {"abs", "min", "max", "np.sign", "np.abs", "math.fabs", "numpy.sign", "numpy.abs"}
@@ -32,16 +32,17 @@ def convert(branch, used_elsewhere, defined_before, fresh):
     (a name one arm leaves alone keeps that value); `fresh(stem)` makes a new name."""
     if not isinstance(branch, gast.If) or not branch.orelse:
         return None
-    arms = [[s for s in branch.body if not is_comment(s)], [s for s in branch.orelse if not is_comment(s)]]
-    if not all(_speculable(s) for arm in arms for s in arm):
+    arms = [branch.body, branch.orelse]
+    if not all(is_comment(s) or _speculable(s) for arm in arms for s in arm):
         return None
-    if sum(_operations(s) for arm in arms for s in arm) > MAX_OPERATIONS:
+    if sum(_operations(s) for arm in arms for s in arm if not is_comment(s)) > MAX_OPERATIONS:
         return None
     results, out = [], []
     test = fresh("taken")
     out.append(_assign(test, branch.test))
     for arm, label in zip(arms, ("if", "else")):
         renamed, names = _rename_arm(arm, lambda n: fresh(f"{n}_{label}"))
+        out.append(comment(f"when {src(branch.test)}:" if label == "if" else "otherwise:"))
         out += renamed
         results.append(names)
     for n in sorted((set(results[0]) | set(results[1])) & used_elsewhere):
@@ -95,6 +96,9 @@ def _rename_arm(arm, fresh):
     current = {}
     out = []
     for statement in arm:
+        if is_comment(statement):
+            out.append(statement)        # the comments tying the arm to the user's lines stay
+            continue
         target = statement.targets[0] if isinstance(statement, gast.Assign) else statement.target
         value = _renamed_reads(statement.value, current)
         if isinstance(statement, gast.AugAssign):

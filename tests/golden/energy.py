@@ -8,27 +8,32 @@ def energy_grad(x, k, value_adj, x_adj):
     s_seed = value_adj
     for i in range(x.shape[0] - 1):
         d = x[i + 1] - x[i]
-        if d > 0.0:
-            s += k * d * d
-            # values of this block needed by its adjoint
-            k_times_d = k * d
-            # line 12: s += k * d * d
-            d_adj += s_seed * k_times_d
-            d_adj += s_seed * d * k
-        else:
-            s += 0.5 * k * d * d * d * d
-            # values of this block needed by its adjoint
-            half_times_k = 0.5 * k
-            half_times_k_times_d = half_times_k * d
-            s_term = half_times_k_times_d * d
-            s_term_times_d = s_term * d
-            # line 14: s += 0.5 * k * d * d * d * d
-            s_term_times_d_adj = s_seed * d
-            d_adj += s_seed * s_term_times_d
-            s_term_adj = s_term_times_d_adj * d
-            d_adj += s_term_times_d_adj * s_term
-            d_adj += s_term_adj * half_times_k_times_d
-            d_adj += s_term_adj * d * half_times_k
+        # both arms computed, the one taken selected: if d > 0.0
+        taken = d > 0.0
+        # when d > 0.0:
+        s_if = s + k * d * d
+        # values of this block needed by its adjoint
+        k_times_d_if = k * d
+        # line 12: s += k * d * d
+        d_adj_if = d_adj + s_seed * k_times_d_if
+        d_adj_if_2 = d_adj_if + s_seed * d * k
+        # otherwise:
+        s_else = s + 0.5 * k * d * d * d * d
+        # values of this block needed by its adjoint
+        half_times_k_else = 0.5 * k
+        half_times_k_times_d_else = half_times_k_else * d
+        s_term_else = half_times_k_times_d_else * d
+        s_term_times_d_else = s_term_else * d
+        # line 14: s += 0.5 * k * d * d * d * d
+        s_term_times_d_adj_else = s_seed * d
+        d_adj_else = d_adj + s_seed * s_term_times_d_else
+        s_term_adj_else = s_term_times_d_adj_else * d
+        d_adj_else_2 = d_adj_else + s_term_times_d_adj_else * s_term_else
+        d_adj_else_3 = (d_adj_else_2 + s_term_adj_else *
+            half_times_k_times_d_else)
+        d_adj_else_4 = d_adj_else_3 + s_term_adj_else * d * half_times_k_else
+        d_adj = d_adj_if_2 if taken else d_adj_else_4
+        s = s_if if taken else s_else
         # values of this block needed by its adjoint
         i_plus_1 = i + 1
         # line 10: d = x[i + 1] - x[i]
