@@ -292,6 +292,7 @@ def _assemble(func, fdef, tr, params, wrt, types, forward, reverse, counts, name
         body += [stmt(f"{tr.top_var(t)} = 0") for t in tapes]
     body += top_reserve
     body.append(comment("forward sweep: the primal computation, saving what the reverse sweep needs"))
+    body += _result_defaults(fdef, tr, types)
     body += forward
     body.append(comment("reverse sweep: adjoints flow from the result back to the inputs"))
     reverse_start = len(body)
@@ -314,6 +315,16 @@ def _assemble(func, fdef, tr, params, wrt, types, forward, reverse, counts, name
     source = render(gast.Module(body=[signature], type_ignores=[]))
     return Derivative(gname, source, params, wrt, wrt_arrays, tapes, func, result_type, helper,
                       dict(tr.dependencies))
+
+
+def _result_defaults(fdef, tr, types):
+    """`result = 0.0` for a returned scalar assigned only inside branches (an early `return`
+    lowered by `normalize.returns`): Numba prunes a branch whose test is constant (`s = 0.0;
+    if s > 0.0 and ...: return ...`) and then refuses a name left with no definition on a path,
+    although every run assigns it before it is read."""
+    zero = {FLOAT: "0.0", INT: "0", BOOL: "False"}
+    return [stmt(f"{n} = {zero[types[n]]}") for n in _seeded(fdef)
+            if types.get(n) in zero and n not in tr.unconditional and n not in tr.params]
 
 
 def _seeded(fdef):

@@ -405,3 +405,27 @@ def f(x, p):
     return np.max(np.sin(a))
 """, x=[1.1513538082831773, 0.9498136856159658, -1.152072507101747, -1.1278746031565758, 0.07865558244334281],
         p=0.36797262861285307)
+
+
+# Found by a fresh run at 9795459 (also fails at ba723b4): the early `return` inside a branch
+# whose test Numba folds to False (`s1 = 0.0; if s1 > 0.0 and p > 0.0:`) left the lowered
+# `result` with no definition on the pruned path: "Unsupported assignment encountered:
+# Undefined" when compiling. The returned scalar now starts as 0.0.
+def test_early_return_inside_a_branch_numba_prunes():
+    check("""\
+import math
+
+import numpy as np
+
+
+def f(x, p):
+    a = x.copy()
+    s1 = 0.0
+    if s1 > 0.0 and p > 0.0:
+        s1 = 0.5 * s1 + 0.3 * math.sin(x[0])
+        for v2 in x:
+            if not (p > 0.0):
+                return p + 0.3 * np.sum(np.sin(x / (1.5 + x * x)))
+    a[1:-1] = 0.5 * (a[:-2] + a[2:])
+    return p + 0.3 * np.sum(np.sin(x))
+""", X5[:4], X5[4])
