@@ -61,16 +61,28 @@ class FusedLoops:
                 forward += stmts(f"{self.fused_seed_names[self.adj(a)]} = {seed}")
         rb = _renamed(rb, self.fused_seed_names)
         body = _merge_last_branch(fb, rb)
+        restart, after = [], []
         if body is not None:
             body = self._branch_free(body, len(fb) - 2, node)
-            body = self._sink_into_branch(body, len(fb) - 2)
+            body, skips_pops = self._sink_into_branch(body, len(fb) - 2)
+            if skips_pops:
+                # an iteration that skips its adjoint leaves its saves on the tapes: every
+                # iteration starts again where the first one started
+                for tape in sorted(t for t in self.tapes_used):
+                    top = self.top_var(tape)
+                    start = self.namer.fresh(f"{top}_at_line{line}")
+                    forward += stmts(f"{start} = {top}")
+                    restart += stmts(f"{top} = {start}")
+                after = restart          # and the code after the loop too: its room was reserved from there
         else:
             body = fb + ([comment(f"adjoint of this iteration of {self.location.cite(line)}")] + rb if rb else [])
         if grows_inside:
             body[:0] = self._per_iteration_reserve(cb, fb)
         else:
             forward += self.reserve(cb)
+        body[:0] = restart
         forward.append(gast.For(target=node.target, iter=node.iter, body=body, orelse=[], type_comment=None))
+        forward += copy.deepcopy(after)
         # saves kept for loops before it (see `hoist`); its own iterations read their values live
         hoisted_forward, hoisted_reverse, hoisted_counts = self._hoisted_saves(node)
         return forward + hoisted_forward, hoisted_reverse, hoisted_counts
@@ -105,23 +117,33 @@ class FusedLoops:
         no adjoint work). Unchanged unless all of the code after the `if` qualifies."""
         branch = body[k]
         if not isinstance(branch, gast.If):
-            return body
+            return body, False
         adjoints = set(self.adj_names.values()) | set(self.fused_seed_names.values())
+        tops = {self.top_var(t) for t in self.tapes_used}
         trailing = [s for s in body[k + 1:] if not is_comment(s)]
         reset = {s.targets[0].id for s in trailing if isinstance(s, gast.Assign) and
                  isinstance(s.targets[0], gast.Name) and _is_zero(s.value)}
         for taken, other in ((branch.body, branch.orelse), (branch.orelse, branch.body)):
             zero = (_assigned_in(taken) & adjoints & reset) - _assigned_in(other)
-            if zero and all(self._adds_only_zeros(s, zero, adjoints) for s in trailing):
+            if zero and all(self._adds_only_zeros(s, zero, adjoints, tops) for s in trailing):
                 moved = body[k + 1:]
                 taken[:] = [s for s in taken if not isinstance(s, gast.Pass)] + moved
-                return body[:k + 1]
-        return body
+                pops = any(isinstance(n, gast.Name) and n.id in tops for s in moved for n in gast.walk(s))
+                return body[:k + 1], pops
+        return body, False
 
-    @staticmethod
-    def _adds_only_zeros(statement, zero, adjoints):
-        """Is `statement` a recomputation, or adjoint code that only moves values of `zero`
-        (adjoints that are 0 when the other arm ran)? Updates `zero` with what it makes zero."""
+    @classmethod
+    def _adds_only_zeros(cls, statement, zero, adjoints, tops):
+        """Is `statement` a recomputation, a tape read, or adjoint code that only moves values
+        of `zero` (adjoints that are 0 when the other arm ran), or a loop of those? Updates
+        `zero` with what it makes zero."""
+        if is_comment(statement):
+            return True
+        if isinstance(statement, gast.For) and not statement.orelse:
+            return all(cls._adds_only_zeros(s, zero, adjoints, tops) for s in statement.body)
+        if isinstance(statement, gast.AugAssign) and isinstance(statement.target, gast.Name) \
+                and statement.target.id in tops:
+            return True                            # `float_top -= 1`: the tape is read back
         if isinstance(statement, gast.Assign) and isinstance(statement.targets[0], gast.Name):
             target = statement.targets[0].id
             reads = {n.id for n in gast.walk(statement.value) if isinstance(n, gast.Name)} & adjoints

@@ -65,7 +65,7 @@ class Fusion:
         if not self._iteration_local(loop, active_assigned):
             return None
         start, end = self._span(loop)
-        if any(p > end for n in active_assigned | {loop.target.id} for p in tr.uses.get(n, [])):
+        if any(self._read_after(loop, n, end) for n in active_assigned | {loop.target.id}):
             return None                     # read after the loop: its last value matters
         buffers = self._work_buffers(loop, body_statements, start, end)
         if not self._stores_are_local(body_statements, assigned | buffers):
@@ -73,6 +73,23 @@ class Fusion:
         if not self._inputs_fixed(loop, body_statements, assigned | buffers, start, nested_in is not None):
             return None
         return accumulators
+
+    def _read_after(self, loop, n, end):
+        """Is the value `n` has when `loop` ends read later? Reads after a statement of the
+        same body that assigns `n` again (`for i in ...` once more) read that value instead."""
+        tr = self.tr
+        body, k = tr.statement_list[id(loop)]
+        until, reads_first = None, False
+        for statement in body[k + 1:]:
+            if (is_simple(statement) and target_name(statement) == n) or \
+                    (isinstance(statement, gast.For) and statement.target.id == n):
+                until = tr.position[id(statement)]
+                reads_first = is_simple(statement)      # `n = n + 1` reads before it assigns
+                break
+            if not is_simple(statement) and n in self._compound_reads(statement):
+                return True                 # read by the test or range of what comes next
+        return any(p > end and (until is None or p < until or (p == until and reads_first))
+                   for p in tr.uses.get(n, []))
 
     # -- work buffers: arrays allocated before the loop that every iteration fills before reading
     def _work_buffers(self, loop, statements, start, end):

@@ -293,3 +293,34 @@ EDGE_CASES = [
 def test_more_loop_shapes(func, args, wrt, fused, jit):
     check_grads(func, args, wrt=wrt, jit=jit)
     assert (FUSED in s2sad.show(func, wrt, *args)) == fused
+
+
+def option_price(S0, sigma, z, K):
+    # paths out of the money have a zero adjoint: their reversed inner loop is skipped, and
+    # every path starts its tape where the first one did
+    total = 0.0
+    for p in range(z.shape[0]):
+        s = S0
+        for k in range(z.shape[1]):
+            s = s * math.exp(-0.5 * sigma * sigma * 0.01 + sigma * 0.1 * z[p, k])
+        if s > K:
+            total += s - K
+    tail = 0.0
+    for p in range(3):                       # a loop after it that saves values of its own
+        tail = tail * 0.5 + np.sin(S0 * (p + 1))
+    return total / z.shape[0] + tail
+
+
+Z = np.random.default_rng(3).standard_normal((40, 6))
+
+
+@pytest.mark.parametrize("jit", [False, True], ids=["py", "jit"])
+def test_an_iteration_whose_adjoint_is_zero_skips_its_reverse_inner_loop(jit):
+    check_grads(option_price, (1.0, 0.3, Z, 1.05), wrt=(0, 1), jit=jit)
+    source = s2sad.show(option_price, (0, 1), 1.0, 0.3, Z, 1.05)
+    assert "float_top = float_top_at_line" in source, source
+    lines = source.splitlines()
+    branch = next(k for k, line in enumerate(lines) if "if s > K:" in line)
+    reverse_loop = next(k for k, line in enumerate(lines) if "for k in range(z.shape[1] - 1, -1, -1)" in line)
+    assert reverse_loop > branch and lines[reverse_loop].startswith(" " * (len(lines[branch]) -
+                                                                         len(lines[branch].lstrip()) + 4))
